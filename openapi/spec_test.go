@@ -234,16 +234,21 @@ func TestLinksPointAtRealOperations(t *testing.T) {
 						t.Errorf("%s %s %s link %q: unknown operationId %q", method, path, code, name, l.Value.OperationID)
 						continue
 					}
+					params := append(slices.Clone(target.Parameters), doc.Paths.Find(pathOf(doc, target)).Parameters...)
 					for p := range l.Value.Parameters {
 						found := false
-						for _, tp := range target.Parameters {
-							found = found || tp.Value.Name == p
-						}
-						for _, tp := range doc.Paths.Find(pathOf(doc, target)).Parameters {
+						for _, tp := range params {
 							found = found || tp.Value.Name == p
 						}
 						if !found {
 							t.Errorf("%s %s %s link %q: %s has no parameter %q", method, path, code, name, l.Value.OperationID, p)
+						}
+					}
+					// A link the checker cannot follow is worse than none: it must supply every path
+					// parameter of its target.
+					for _, tp := range params {
+						if _, ok := l.Value.Parameters[tp.Value.Name]; tp.Value.In == openapi3.ParameterInPath && !ok {
+							t.Errorf("%s %s %s link %q: path parameter %q of %s is not supplied", method, path, code, name, tp.Value.Name, l.Value.OperationID)
 						}
 					}
 				}

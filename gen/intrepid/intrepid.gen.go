@@ -104,8 +104,10 @@ type Address struct {
 	// City City.
 	City *string `json:"city,omitempty"`
 
-	// CountryCode ISO 3166-1 alpha-2 code of the country (e.g. AU); sets the country of the address
-	// in POST and PATCH requests.
+	// CountryCode Country code of the address (e.g. AU); sets the country of the address in POST and
+	// PATCH requests. paxkit decision: the seed names no code system; paxkit requires an
+	// upper-case ISO 3166-1 alpha-2 code, the system the vendor uses for the passport's
+	// nationality and the form of the seed's example.
 	CountryCode *string `json:"countryCode,omitempty"`
 
 	// CountryName Name of the country. Only used in GET responses. paxkit decision: accepted and
@@ -222,7 +224,8 @@ type Customer struct {
 	Restricted bool `json:"restricted"`
 
 	// SingleSupplement Trip context only: `"true"` when the customer has a single room, `"false"` for
-	// twin share.
+	// twin share. paxkit decision: the customer read page does not show this field;
+	// paxkit returns it with the write body's type (a string).
 	SingleSupplement *StringBoolean `json:"singleSupplement,omitempty"`
 
 	// Status Status of the customer on the component named by the context. paxkit decision:
@@ -285,7 +288,9 @@ type CustomerWrite struct {
 	// DateOfBirth Date of birth of the customer (YYYY-MM-DD). Editable only before the trip is
 	// confirmed, fullyPaid or onRequest (403 afterwards). It cannot be added or changed
 	// to a date that puts the passenger outside the minimum/maximum age of the booking's
-	// trips (paxkit decision: 400).
+	// trips (paxkit decision: 400). paxkit decision: the seed types it as a String
+	// without a format; `format: date` follows the seed's example and every date in the
+	// vendor's docs.
 	DateOfBirth *openapi_types.Date `json:"dateOfBirth,omitempty"`
 
 	// DietaryNote Dietary note of the customer (e.g. allergies).
@@ -378,13 +383,18 @@ type Error struct {
 
 // Passport Passport details of a customer.
 type Passport struct {
-	// DateOfExpiry Date the passport expires (YYYY-MM-DD).
+	// DateOfExpiry Date the passport expires (YYYY-MM-DD). paxkit decision: `format: date`, as for
+	// `dateOfIssue`.
 	DateOfExpiry openapi_types.Date `json:"dateOfExpiry"`
 
-	// DateOfIssue Date the passport was issued (YYYY-MM-DD).
+	// DateOfIssue Date the passport was issued (YYYY-MM-DD). paxkit decision: the seed types it as a
+	// String without a format; `format: date` follows the seed's example and every date
+	// in the vendor's docs.
 	DateOfIssue openapi_types.Date `json:"dateOfIssue"`
 
-	// Nationality Passport nationality, an ISO 3166-1 alpha-2 code (e.g. US).
+	// Nationality Passport nationality, an ISO 3166-1 alpha-2 code (e.g. US). paxkit decision: the
+	// code must be upper case, as in the seed's example; the docs do not say whether the
+	// vendor also accepts lower case.
 	Nationality string `json:"nationality"`
 
 	// Number Passport number; any value with at least one non-whitespace character.
@@ -396,7 +406,10 @@ type Passport struct {
 
 // ResourceReference The answer of a write operation, identifying the resource written.
 type ResourceReference struct {
-	// Href Relative URI of the customer, e.g. `/bookings/5057124/customers/4945398`.
+	// Href Relative URI of the customer, e.g. `/bookings/5057124/customers/4945398`. paxkit
+	// decision: paxkit's hrefs start with a slash, like the customer hrefs the vendor
+	// takes as input; the vendor's own POST answers show hrefs without one
+	// (`bookings/887124`), so no pattern is enforced.
 	Href string `json:"href"`
 
 	// Id ID of the customer.
@@ -436,9 +449,6 @@ type InternalServerError = Error
 
 // NotFound The error body of every error response.
 type NotFound = Error
-
-// PatchCreated The answer of a write operation, identifying the resource written.
-type PatchCreated = ResourceReference
 
 // Unauthorized The error body of every error response.
 type Unauthorized = Error
@@ -671,8 +681,6 @@ type InternalServerErrorJSONResponse Error
 
 type NotFoundJSONResponse Error
 
-type PatchCreatedJSONResponse ResourceReference
-
 type UnauthorizedJSONResponse Error
 
 type UpdateCustomerRequestObject struct {
@@ -694,20 +702,6 @@ func (response UpdateCustomer200JSONResponse) VisitUpdateCustomerResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(200)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type UpdateCustomer201JSONResponse struct{ PatchCreatedJSONResponse }
-
-func (response UpdateCustomer201JSONResponse) VisitUpdateCustomerResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -1110,20 +1104,6 @@ func (response UpdateCustomerInContext200JSONResponse) VisitUpdateCustomerInCont
 	return err
 }
 
-type UpdateCustomerInContext201JSONResponse struct{ PatchCreatedJSONResponse }
-
-func (response UpdateCustomerInContext201JSONResponse) VisitUpdateCustomerInContextResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(201)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type UpdateCustomerInContext202JSONResponse ResourceReference
 
 func (response UpdateCustomerInContext202JSONResponse) VisitUpdateCustomerInContextResponse(w http.ResponseWriter) error {
@@ -1446,168 +1426,174 @@ func (sh *strictHandler) UpdateCustomerInContext(ctx echo.Context, context Conte
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3pcttItuarZKA7wqQDpEiKsiTqz6gkd5W6qlyKkt09PUXPMAkkyWyBmWgkIJlToYh5iHnCeZKJc3JB",
-	"YuHmci333v7jsAgg15Nn+c6SPweRXKdSMJGrYPJzwD7RdZow/P91HLP4e5ot2Y9swTImIgY/q2K9ptkm",
-	"mAT4jDzwdaqkCAmF90kuSczWksylfORiSc4GZ+fD0TgIgyeaFNjCKmOLYBKcmFfUiXnnJCpULtcsUyfj",
-	"y/HZ6eVFEAY8Dibmr5eXMHibZTK7XrLv+Jrn1eG8XzES05wRuSBznuUrwhWRRa54zEi+YiTPePpKEbpk",
-	"JIHPlT+oSGYZS2jOpbiLg0kwmF+ycTyivfNouOiN2em8d0HfnPVG8Ti6XAzZ+XxwGoQBg/G836QsmARf",
-	"0fhH9q+Cqdw+UMHkpwDG9MPiKxxRLJkiQuZkzViOg1pzwdfFGkeVsX8VPGNrJnKYBIyXXFzg8n10k78T",
-	"OcsETaqTvxakEOxTyqKcxUSx7IllZEGLJN81yeH8LLpgp3HvcjGivXF8HvUu2Jthb0DHi/P5KLqMT89q",
-	"k7TdP2AXOKLKbKsDwd+JjKIiy1jszeJ7mixktmZxbRpkTUVMc5ltyIKzJIY9XHOluFjumsibxTAazc9Z",
-	"bxCPaW8cnV32LukF653OR4vzeMjO6OXgsN1SRSbommG/dijeuN/J/C+yEHGT9CzxlnvMPnGVEylIvuKK",
-	"RFLk7NPO7Thno8XlfBz1hvEb2hvTU9abX0TnvbPFIB6xSzqM3oxrs3Dj8edwY4eiD84leaZ6RAt4FUZk",
-	"j547nuUM76lSqczy72T0yFrmmZrnsELRiooliwld5CxzZwy7i6RYcNzgHRMex+fzIbuMeqd0tOiN5xdx",
-	"j75hZ73hYgC0Nz+no4vahP8iszmPYyYqM3aDiqiAic4ZKVI4eDDbqDz+hHsjC8miSJLNPeUxASoVlh7K",
-	"xXjP84RdJxmj8eaB5XVijfkCOWNOcngRWlfw10JmhJYU8bySipWvUN0eUWwnNUQjdkHHize9s/kw7o0X",
-	"57R3GZ0OehfxGzacj+CInh20OLrjFS17njMmoHtCRdxcMm/+HwQt8pXM+P+uk8I7Sf577zrlvW/ZhqwY",
-	"jVm2azKX9DQ+WwwHvRE7n/fG0cWb3ny4GPfO2SAa0cv4zfxsWJtMpW9/Pt9rfgB7xsUTTXhMru/vyCMz",
-	"B/WBsfgbWHgjmpo0rBiLXynkt0zlpINvl5KMPTHLf7qVSVERseSBi2XCHoo0TZBV/yASaDfPChaEPrcH",
-	"Bnt5PugNhr0BTC7mLKfZ5p3MYXrXScKyJY9AYipGF1LiLNeUJ9dxnDGlgkmwgoH9N6UH1o/kGl9h2ZKJ",
-	"aHMjRU4jJMoFz1T+jq6h4b/CpyF+er+SAn4aDIdn44vzy7M3QRis5Zwn5aPx6dn44uxsDAfNbpla8RQE",
-	"vMxXuK2GKQaT4J7lLAtewoB90nLA0w2C669ubke94eh0DITpjwkX2AzKze7ngOr/fscFGwL/G5OvMvnI",
-	"VMI25CHPGB4Q76UR8G1ZZIKtZZGvgjCIeA6L/y0ws2e9hJEsRJ5tbmSMY/pQ/mQGc12oPKMJp0EYpFLl",
-	"kX7zdPjmHOaaU9yfv/EI5rl9GVnMI5qY3fxWMJDfaUIjJAp4gcdxwt6V67Z77S0Lg3XRRPT2U8qRZEeD",
-	"kUdF+OxOKaDJYDQYlo8Ebh5N9Jp8eICfivWcZXBeLy6H58MR6lQ4yrKNDw8wUVUj65KkYUUKoEafp5ck",
-	"YU9ZqBkN0A1sdZ7RJ5bcCVVkcGxu5DqlAsb1kLBPPJKgoNzyjEX51pf9dXpzeXE2HjVfvZcJjzbv7DTH",
-	"Z2ejAJjAB83LkPC26K+VUw9S8YsprucVxfX8BQaUcPGIRP81y1G1tlIaN5ypKOMpbF8wCX5kNFYos7RO",
-	"7QTJnEaPhAt8ZPQJwnOUt1b77gdhIFOWlax3yXLb1Z24cVpISjO6htOsNL/Wv0+CPxuu2E9pvuqXWov5",
-	"HzbZ+s5dbGYNj1UqhWL9uYw3fzrhsbcle+Z+gypF6+yPnbgWZ3/Yuf+d5ytZ5HZUx6zEfEN4rsjdLaGJ",
-	"FGzf1Bsz3j7Sl/qrN3aC9xQkWn2Qd7doqZTbMsE/7CG6uyWFiFlGZvbMzEiH9Zd9e7y6IUEh88yV1tLu",
-	"bqfCtWhMU/MJKnDlj9oy6vanqO1owzWYmHbDgMPwYI+QMSKn8jfL2FpxMAEuFwYqWrE1RVkqszUFauAi",
-	"R3071/oIFzlbgvB7Ce2qtK+JeWgXxtDLxF8DrSCav0PQZKoThi7JDCasZuFUzGgUyfVaxrjDsxAeUaEW",
-	"LFPwB41jrjk/GH48YmoGTc4UX65yxRgXy1mfpPTTI89JzCKuuBSTqYA+n5iIZfZKkVhGCvVB4HJgdH0i",
-	"EVWMdL7Sozz5ynI9O41uSJS0za5pHq2Y0o0u+CcWE1h8otgSpIlu2j++yFWxix4XignFc/7Ekg2+KGAP",
-	"Eq40+U+FfjmXJJHPLMNxzdlCZoyg/kdzIDaeE7qkXKhcW1xMFOsadQR27MEuAtlJHn/WQuBPJyVycqKf",
-	"qhOz86jAIplY3rP/9NijrUndCI5u3x+8+bF15PyX0vSL/pyp/CsZc40A2eFr5uVYpUBmRdM04RES5Mk/",
-	"jZbtw0e7lGVfCt/ge0SKZIMrofUQotwnsESeMdVBC0tzFWp5Ai57SBybUCeGOxyrvn+eWltqSNhFcoiG",
-	"hKy2yH9wVmdlVe6L3J+0FM5YkQIelKyxshzl7weuyc7ZlBbxQbNRLXZX22mxVHLSMNSwlcNOmhWiGc+Z",
-	"Jt/q0fIhmVdKG3MKOIgWjX0yw9ED+3RrMEPeMzNTnRGasRIEmooOPF0XyjA7QsXGcDHPou9eGfMRxVoJ",
-	"YslUc2jNkKonVR8+LYzx7HjY1HGHjnrI6M6lr+KoL2Gw9gG5/Z+W+N3he6bBwi17lTEliyxiqNO5wUyc",
-	"hf/Xhx/ehYRaMLCOE8IjvReaoU7FcybFUgtSmTkcGNQmkAvwW0pzOOzwKYoqp/iQfEUR3xIy1wIGRTSd",
-	"iiq+vBNcho1+CT1I5ridTBsw3P5NqUF3L+aEVvGr/c3UQa8vsMM/CNyFNUjsUr8kK/rEmqCUFEZvMhSR",
-	"sUhmcRWrmgqL73WoIHy9LnI6TxhB7NbAkrCx+vyxmOcOpkQSiMF64CKWz3ZrjXGLO0KetW7u9Dc4qySl",
-	"GxAYXbOzbUj4cXtcAuWHbYyD/r/AjuzC6e0OXN/fGVdCHybsY9/HKAKGC/uf75+re/sL8ReVsogvOIur",
-	"nKZExTuFeBTyWZRaeSlMZeZkSReX4h4EwE3GqNm7Y5aj/GrnKrQDGIevxo9mmv63+zmvGR3pOLtArSiQ",
-	"BB6vbtOKsD8IkHpTQYV6hpNNyf31+5tv8CCR0WBozkwdTz5i3Qzj/5ZtDiOgSldfgIi2o859r3nrObUI",
-	"Z+3QkVSqnCbEYJqkk1fVlJVcM/sQlf80A8M+Nwp5FS+tt/4X0GNc0wnXwIDR9FWecbGEPajiqfVGHlgk",
-	"Rby/FQ28Nkxfnm/aX/dB2YYZ9PADOR2+edMbEpqkK9obkUjGrEQW8FtjGl1/6F6BmFCVZ+ZVM+yp4ILc",
-	"//DwHoWGpkSjPyutgBnZH0yC//nTde9/fPx59PLnHePWGnJ93PBrbZB9AvYEKRSLCRfk67fvidPsWg4P",
-	"jSKWomgS8VTwpZCG/T6DXqvJwzgr9CwMjRPFRKwIz7UNzp22MgNZCkOY6Xk2JlQC3vXZ3JsnrftnUPEG",
-	"teSoEGUkY0suRcunL+4XOf8ni1DX9BwXjfPBMgXSR6IBQ6McVpEK4pwezUPhmTDtJ0JUtglbbZ2jB/XX",
-	"GwIuTFJ4RjSifkh7FbC/3uL3+PDoNqsemiZwXD6ttQZL2gI0aBdPt33PrcnX2HXjI9873m2bbzGSRssg",
-	"jx65iKFpJ5c8O5gre8RBJK0yWSxXk6no+dhar4JA8lyxZEE6DvuDNqoQZfcKW9BoG+mVqIIT/wv/C/12",
-	"FZGDrwSp/FZ+b5u3iJ3pQv9Zf60Ny9ONuwc986T+qQ/3YR/eD+W7/alosCG0nJSxd/NoxeK9wFxcQeMM",
-	"zCaKdTD5yQfZcFGDMKgsjfbi6NXQDr7alIMw8MYefGwhzu0ehOuSXKgiwA+136QDzBhOG8wD/p9wlXf7",
-	"xHsfkSZLGGsKIkibeBrWBHnPoUkYBujNEw1beQhC6MMHIiYz1KhFtNFoQsbyIhNgmoBiNBUzHsMnq4wt",
-	"zPt+43lWsBbglqxAnTNdew2EU7FrJGXLdizGrlmxzGxglbHaobeIefOkjl6+UiTNYANDoFgQ6+PR8FwL",
-	"80Um16SCOKsiBWuVxUQVczD8rIC/bedHFdd6fUi3Vcu8jqr+4x//+Efv++97t7pth4cisNnWl++rb/Sl",
-	"H4LAZfWuWkde9erXm3sLT53GdVh7zRAAmiQ/LILJT/sRavjg5WPYGIVp00mM7SMpuXkLXtrG01Oa5QLp",
-	"w35AMvsFqbt7QsIXeFDBIFnyJyZaF+E4ub9rOZeZVOoeCLd99B5546uayLUTJ0nKgStrOBsWUqU0WcwT",
-	"j9aMZ/6lGRRx0EbaD5ob+Y1nQ9SnHxIuoqSIgb/NPN121rq5n6UQ7Vpo7UBv11qeGPnw413j5LY7fZGr",
-	"A0fR+PZUzA5wym9TiXl8iGemspnb3Ci1sJCG0qcfHs44/BiSRmP47HAq/2x1dFejguU7Do5/WtZcFArO",
-	"ChryUoRf7PzIjC+5oMmWgXztDcI4DaGPNJNrCa8Yky3NGLpSnldMEFo+JghMaJEWo9BF67LqetKUdcBY",
-	"/Sifww66BXVbTrp9RGKWU56ogzi2m1i7LX7jGd71NYjrRkSfvPcWARfniswTKh71MiIQ747yiiqNAOcr",
-	"KpDBl3uwxVi1z/fb37/7WEv1qjnQGWpyrh8vkIMlUizRL1UqnhgfTtGvgAaOxWInhvqOVzf7ZLYA7VoH",
-	"HoAaa7llqINTy5mryofAfhdFklTmPJcyYVS0B40dStYPuHBf2aYatN3YrAmZTdFLOw3aVhLDW63zOJMg",
-	"GWbTAGcNHyxkNhX5Mxcaz9yyh9bzebA2ZXp/0N81Z6EfNISaFLV4D9jBmMw3vqxri9hw+4LK/w6vL9BQ",
-	"PfJm26QPNfN3yQHjCm4IAQw9bo9x+H4L7JDLnCa3XKF6cr2Gf5sNm2AUQuN/FirHMIHYfBKSmMUFujWc",
-	"zWFFhBYD22JhbOB/Th+ZKD+2fVlAIgS70igiUQF68sLtqJki2NhLdrBUwCn/hbEjZrtgzEu5OWSOxJvi",
-	"VPzyOZLjprglHLRBMfge4fZFJG4qNodR4a4w0gbeuUPXeaVIvmUgh3RcDUrdO8UUXz9c7XrxAwh+0rE/",
-	"qFr7RlF5sCuy6WMbJGe6+o6rfLcFpEwwjmUzzxlNUxYbVlPx2kLX/RZMwTS0rx+a5xSBKCvGDVMMwoDn",
-	"bK0ODRAJSgySZhndNFavHNGupXlwkuFQBl8J0gFdMazig6GDAEMP25sKC+7JzMfvuhrldBHYFub0kVFg",
-	"9KXztgT8tH4rRQ9BfOQedInqdkTFVBCbEVNJWTEOcOPzvjLhLOY7qRs0iTV1BznIYmgWHfqgyPQ1AMpE",
-	"jnZe29jdw2Rj59FZsSTuNqeDjbnQpEZjqAioR005c7ZtVUDx4dFKq31Eh5txlhGV8yTBRrQPAhZGd+li",
-	"u1q7xMm6V9pG7QGkfiC9m3kQVgKuylCyXfCnjn9qPUtzGSPXrPnBpChP2aFRUFPhwm32hDfht1QQOteJ",
-	"UPZ5whagkJjIjFa0cWe84JdRKv++YjhsdBUWuVzTnEd216hv7Zl4ROnH9jQiEydT4emkuhlVJQ0nYFvC",
-	"GqGHigOYqJxu1FQY4oFuu1cVNRYsZr2ytjeqSKEKmoRlV2iYwj7w3A56KryO+YKAHNNsQXuywSzQ9qy3",
-	"Fp7JiyqRImyxYJE2kadiprXlGWyvdzj65JpoOkUdwnowMRILVQo7srors80x4TyiNkZ8iw77paBh8jbm",
-	"OpAIZ+3BBSZ70MUJbU8fJJ3x4FTHGj3TLFbdPrnzExO10iYzG6Y0FWj9YWgZBp6lhXFup1QpJpYsq0Sa",
-	"mYzhkzX95DKHqx6qV6DfZTxVpNNY0fFg0K0rbV8aAzcKPtUZbkx1vzgo3uJJJ2lCwbwzpDdnES1MTkEs",
-	"IzUVsUSrSNGN54aw8eNImoqojcjppy1E9h8YdS8E/1fBCI+ZyPmC+75mJw9RAGi8vbSvkezBdrZqiR8k",
-	"lEuSZuwJja9CR+8wH81DmMyiGh0zhhSsI/NjF5iQr3ZoEcUNc7S8OJdLzbcxmoh6VlbHHZFuhXVpzpUw",
-	"d5BwIUzsb3Xink8C7GvrlOALGAZIdiuzyFbuVIgEiNRjiFPhc8R2cvo8/wW50YxEPrEsA5ZAhU40hzVG",
-	"Py6chTIxGXuZCmyrNS15UfaF6cvAoHUM13hwumXov6HH4rdxTPwxUPu90qc1d30qfOlz5Uke2Gwk3gO2",
-	"9FfxDvy2aPcxyzcV7cL7uOUrKfLXA0I9La3mC0NTHKZWgUaBtdagUK3e+fh2FRxFJTRmWC6kC20+c9FD",
-	"nBQ/36nRTcUulW47z7QaTZsf5Y+Ny2IskSMjZ76FngYIyp1l/90+udHvI7bPmEntbVjNWopoJBLtbLSr",
-	"QKOxVjsqlk4V7u6USAaPmQovMspNQAeQzDdoG3Zx+6pz7C0yxrQ0vnKxvAZuBhW4hjdrvRWDMn3L3B6b",
-	"0WD0pbDnY8Wf6WAqWmWfV+zlMMH3mTD3IaOGM4MY71TUy4rsLidSH/m+RM8Eq9IsythTbEnZCNK0mCc8",
-	"wrBSKjbm4GPgnXl/29L8G+D9tQBeTXXt4G4baOlyUZomgU70sNCQhnL0by4bvInMVGu51Jv9oPV6GzHB",
-	"lW7wymrdiqiVLJKY/KuQRvl+XsnEjMWPSIGPp+LuNtT2R8ZA3OOZIGkm5wlbb7PMyrIxP2/P/YhMNthC",
-	"97zFQ1I9J5VDceUQCi3gZmWe3gyY86Abkpmfd4C/DuFXlwaGP512w6mY2RQX/Gms2fCsJatoRjpnYLWT",
-	"d1LnrmFu80Jm0dbDaIvlbCeBNVOKLpmqAOrNpK3Ky+0nYxe4Xm6MG1NYo6c2Ar73a6HsVQJp5ShVabda",
-	"SaUVGcr9olYM3mTqMwIG/bIs+/sBM5rDy/HxXVXKvGxdIO8tF43ZlmShpdSHB51ucmBahNjC+cre8YUr",
-	"L0dW2+45SRjFLGZGhBS95xXPmUpphFl7GY1ys4tuINPpQ6tpUalh0xgHPAUukm1d919tbLUjYJaqum1V",
-	"egmrZNp2IprZXK1nW+sB+lDoFBJXFyS06M9Gs1o/8Svjea6jLKun5/h4PZNvfkA43sWs/ysH4211k7Yt",
-	"cNUMawkqXyR0qau7YaTJXx9+eGeUoz55XwW5Z3VrcKbze2bbfRwzaFWPQVMjiiIdlv8KTLtXKB5eoc32",
-	"KrQW11RUTa7SDrxql27OIUOtZlf6ho27A3TLZ2lqbihUBL00JNsfV8YoRYePXg4TGGSEZtXlZeor4Phb",
-	"PFpYPiAqMp5vHsCIMyVIU/4t21wXbaj+exOQ/8g25E7kGUvBQobzZMKpLOjXMZlfZcZIVc4DHXX75Hoq",
-	"1s0UP2i9VK6HeqsNdAx7x6VQxlrDhYD/9axG+8g2airmRV7WhNSqCNpaPCOahPVCYVEPV0jP1FpwJfZK",
-	"8qa4JjpD0QKXtzJqkd9uVb7OZJG69YBFi2VUrLXliukYRZZA73meqsnJScyeWAJ8QPW5aWMJTfS1Fnxy",
-	"nfLbSgNwbsVC2oxOg42bOWg6DHZWaFAlMzInfcvgO7jCXR0Ol2gLKsRwYNQT4ZTROLYcrmy+BIpVt5rm",
-	"IZFdAs+XCwQxSjxBHzMEjY1lVrI5PKSydJRTD8KYitevH3A2qv/6NZJMmvE1zTbETJIr4jRJFpPZYDD8",
-	"XwMWDweUXl68oZen5+O5wWUcnaZ0yaZiGmhj/MZNbb4hPA7LmAyX6TQNuppeja9WFlkpDlRYC1jCkOqM",
-	"mTBYG6JQNRlsDZ/r+7veM9ixkRRP9hREcm2yPPTUXikfT1crxnIy09nEJ+73E0tg/XU8sz55XQYFq/+o",
-	"HPGMSKbolDW1HfYQKC6VIh0F9g1NzGdrF8gExNR7ppuu2SuTkoabVa4rTZ7pBsyAJ6bjOWxUMpmd/GwW",
-	"+cX97y5+mSFcpAjj1snsHB0uDc2hMSfTYjA4jdzzGP9ms66GI1uokXS+aEGoUsyUcA6PYUk+bAsr9DTt",
-	"VxV3R920VgZeEwgMeYDRlcXFtFW3LV6G1xLITVcT4sVgdHB9gZmtMI+f3L797u37t3ZP38N6gMoHm4rS",
-	"CRNJEXjsk7do+NqSOhHNMm4qrc0cy52ZsqakA0JAK41TMS+lTffKdyTSRElC1SMKFDL7Rqp8QmjKWykU",
-	"9/AaAZUJqWe+mwCMG50b3wPzqeUle1hoxojMYi6AvXzz/v39VOhxK5OwhypAgkn8VHnVN3xZ1l7/C3eV",
-	"KqTFlOarqXDVvDozB7IixZXqHf5la4XhHw6AtHuDVi2etrceAGHFLO6CMXyR63RmzoyE9rQdiStYsSRn",
-	"httpWjHpjD4HRed3WVvGbn8Igp2Usn8qavn98MKpqy9ja8N4NX9IR2ZAgYlEZz0zboiuX67E1SQZD8bE",
-	"lpoooy3PBoNK1e4++XtVfTd4REUiIIwyFaZCgwVwdKkG0hkNBiEZDYbwzwj6HeBMcTY4DOy1SsQpVbk5",
-	"CAphU+tPMVCRtimAvaJeiFWu8YEqoogppU1KPL5pJtdcafDShAzZuSAZ/OlP5Naopmoq/u5MNRSIVtCU",
-	"8gM2U/EEPdWeZhuzGCPjXr/+G8ugLStw7YSKecLVCrUv3M8n/ZozUGeguPTNrzOigOUr2ddt3tSSYPEU",
-	"IOFWq96Rsuidd0LKA9K1E5oKgkF8wE1nB5fAK79oqYAHTW4rgsc0XlS6AEJXVJDsFCE4zhYpEtZkSMeG",
-	"V7yC/VaMTG2s8jQga0aF8jrvmlV97wphV2I2qjv3qgScHWK9FagWEgbcgo1Bd3eV4kC4e8fW/gLZ4R0A",
-	"DG6U8ebKgfbOWivZglZcPNw8rDgmzNsVjwOM9m1ZmQhHWvqSYbhenJMZsEU2ZmRNN2Tuih9pH+jziic4",
-	"3Ab2rR2isI4blu+viX7lOUMXtkQWNNycwZ3hnjapXEMS48Hg9euJjXPaVUKrJb4p1D05vmlVDywI5vi5",
-	"rQWia4dkDvTZUTbMnvPSQVcLfPXn9/o16chtobSw+i6OFoNqq+6atiBZooWDiZK1x6MdPSC7wQPLPPEk",
-	"+TiAtomI7+99/botMg815I6GIDS/oqrFqQuvlauGvkKsd8ZiW2MPxmL8kDoPJWP/xCpTob/bPLNaJQzH",
-	"i9bCaFyNNcBWV3unSanN26igSRveUnUvmyBnbR/tXkhY6UZ41aw1xIf4YY9h+awMhm/xvSJwI7b4Wi0F",
-	"+Jm5PgvRX9eqxABZVku/dKvhb3o1YbztNWSuXCrwjYzZrFFcx263JWi0FNWKpgw41I8lfuSZ20KKnp9n",
-	"1jWB1aBq66oFjjCxdsGVEffQMjrx4e9MR3CYo6NaKh5sKb2g2UW15kG/YrAcmEjVxxG2ZCQZSqkm7uhz",
-	"qGMGyisxmqk1ZnPqfBn1qlfKWJHPoBAZi7VPZl4wJszUC1gy0noL12ih5UqCX8IfWSWkW6t4PnfEUEx9",
-	"rn15rTThkZlGsSYEAzpn3YmLudRFwWoRl56+wirs5MFTIX0dy3JgjGO39cS8gHbz0yAk7BMcE62h05Le",
-	"t+6uH7ZgLcz28AUTp40CEBp+psAZTViNSx545SKMUKeqoC++guwCT2pF1pAgtPKOkx0NBjhP1N/1XFCf",
-	"bzIOeKWLOwS6EovrDNVow/BQr/lVpW5bk7dj/97Z8LIIX7/2S6bwsgK7B6rpoEKj9AqTgwED8eviKB+P",
-	"5Zlm9yJOJUfsrawt7RWVg2E19tNj75oaxoOBmQcas69fG5pPTKROqUPDEFVOs9zGlqqEqlWoj0U1yQPN",
-	"4up6ar6MQfhcpEU+2QYNed6Pn3n8MtOU0dxHX6Oql4bLGKbgAeFZJErP0VnHRuUy0/X81mSr27rusNa8",
-	"pPRWh8RzU291UBsvtCkHXINu7z3c+f/9n/9bImxBGBi7K5gEhTD/ZzHp7MH3Qg8W3HSxBEDKBE15MAlO",
-	"+4P+qXbSrRATL3EKXHpdW7WscL8lkqx85aRWxPvlIzYetbgkdMlGRTprGfMFZ6rrY1zzTfn/u1unaAq6",
-	"NmCYTft1yTu6KFyuSFYkHp4BljmQ3MKVjbcV1TNORU46+80bL6FH6xTORsKsLsVAKTjc9LCIx1QcE7ha",
-	"MzCqhgEsDzdZ+Y3auhpIaji4fCy+kRFd2gxNURnu883tkKRtupkNLSnrYQIrLwHXnaf6ysk3EDweT9fZ",
-	"/75m11qk0+Py+lxWr4b4UL8aoiz7vrWyZqUy/EmtLHy9ePVoMDi2Dq65d+qPWRLVFho2EhzJtx9UL3Qx",
-	"IzvkShfbXOVSF5OMhXpxRAXY8exTquvcXXn4j3EjW7lSGn5a4ObPsgSg3PUTRtPTKvNUdDznfLsTwpNW",
-	"+oXSO9FGUQddMLPjypGXMBgNhttpz9DWSaXoLn40OrY8ujmrfyRK0y4IvMnGcpKji+9a9/JUgIRHvgHW",
-	"E5r5xhcTmdtkBMKrrZYOrOlYH97dG+GVp8dPDti7ajVe+Oh0/0dl7XT8Yrz/i7JqdBicHTKVtiLeuM3u",
-	"JgZNCjVBfncL+g5dVq5bVPr6uS0a4I2f+b5keRuPgJOqjDVWFjFsz4Sf6NpJ1cR8c5LhkO91NJbXzpSu",
-	"ZJcrLYXvF1RFtNJhLyCK+1OhtdckYREmzXLlKgHocq06rsZAX9p91qwOEJJZ6TXqT8WNPxd3Q+W2ajja",
-	"34yVHb0Qlo5ibCoc9N73AIBW3vUdV455KZ97/UKRZoZf2fTqHYTAqyu7t+/2Ma90wk9+ccbg+sPt7osH",
-	"D7hUsO0eEL8s3mh8NvhPdX3f597ldvS9fmWFtNHgYtQ/q1aKQkz2kNv02oriDJqVYwYv4SG0MeoNTnvD",
-	"yyZtrGm2ZDtoA+98bqeNz7zV+YuskDpqiT6+VOp1bTmk162VYB376WQtwGf3iAPbej/mZ1Olv2Tm9qfG",
-	"isHEj75hB4vCHKInZyzPOHuqacpXNRFTvS2u/9vqHL+PBvGdddy3C2vMFrMtb1ErwmMxC+9+OuAIh73u",
-	"IxyyrRSQVr5VLXLH28/QuK2TjZ/5vV8XwfBL1ybeseTdnl0W6zbIAs+tlVRqLFo3qRfZmYq2KjukvciO",
-	"V1Cb5Ki6+FglfWTVJEpjvnuADVcVgAb+r+FZeBqWAAC+gKBOO5DhLkNrcSB57qCrHYho6W+y/stBaDCg",
-	"0gtiXUlg5eomxMbv01512QJnDK98eLoOU5BfilJcx44tv5c3lWv5PKziGNMvjrXsqvL4OCb4s7sGNpd7",
-	"FbEd0rR6xfPf2BL+5FQcJmj33exspcThNzh/U6g5Fe230b20S/bP0fEOU+P2Kmtb5nUZ7Bf/L1/46jjB",
-	"nr2k02PjRfrNK95+sUWBXpa9wAXeMItb+fsCZIdjGI79aU9UzddjnXsGnjA40X+KZTNVVLSCZBIpNBys",
-	"VaQKCQZ7LpBuGx5+cNJ4e/tNzNsbafvg0FuNj2q19rkBB381nO832/cvgfI1r9jyTsjo3wDeFvUbZLyn",
-	"sPp+6s8H8ZwvcSeShyiad7lIpbrvhx1hCb6PyKu0ZgLqq5HyOn8aCKpZDkLXkFjzPLdFIfyCEDsuP9mJ",
-	"uqk67DYxjr/DKlN30qRQZNfVJ+1Y3dftfoZfKFdBXPlMsCQcVLecYiiFVgxbbyHHWyi9eKcaDnA4VFdV",
-	"IK91BbUIiFYxutCq1QFw3j5N8q/w6Q507HANU18gVdHQ7sGo3FKm7IDLlP9LwI7+hcwHQI5+eargW8FA",
-	"pGAG9FpjBr8Yk6zdoTB6A+vul2+qJtKDTPaI1s99Bx2tfFTJVQ8+PARl7njw7uJyeD4cISBYTeeGF5tX",
-	"FQRvr3/87h9f3f14GzSuBgje0gzMTp7FRNEnzdvbYMRGnSabmVre4e0VZ/1yuOz2AinBQ8I+8UiC9nvL",
-	"MxblwZ5CJ7iZby4vzsajYE9pkmB8djYK2vHOOty5/xqsNvBzN6trtTA/Gyk+COQ83hL8YvDmfwk482uW",
-	"NxSbPzCYGf5mAV5VBa8W79Wi75UgHVbNwQTCMvZ6WzZls4Q1V2Qln/305FrEVVogkJq1VCcjHVu5Odn4",
-	"uZkWgXTBV436xToG68ciYUrXJj82p2ZeuKq4bXWxTJxwwSYmswGRSp02szWrRl/vV81IOSKODQbI9lYA",
-	"JuT4GsBXjcwXBLkfGUttTGlZ7beMfTuo2C8xtX7Hg4FfHQ7m7iW2uCj6HcXnyO7acxjAW+2gLfXCL93a",
-	"uCnpam/+BUagtgTb6YSmLenALVZzKbOkjrWPqNLT31RzVLxcmNakE8w2oUniMk7aQXsv1A9DK0aDEdax",
-	"Cnfd05Jb1wEcfGfpVcLQO642feWK+lSnnnV1uCBX2+D3qdiFv/N8f4xg1dj6d7Dg7x0saPOH0Ivk3Yvx",
-	"GVF5kYXpYCm0ryel+aofufcd+LHtnbvYaGm/e3RfeXtCixlfl4G7rHlfo/0cg+3lN4IQ28qgIxNicVnB",
-	"ezd3uWrc34qVsxqFUKnOeKlmu7hi+LS8F+0zCf0/NoH/G3TdHzV5rJXgl4RCK8EvBvXTR9DSdcEEbUNU",
-	"Ccvlu2RPjJy4bH0ZPVaKHU1OThIZ0WQlVT65GFwMXDkatBsOLqfUSTMZFxgLeYVVn9wFy7ruFFbFcWVD",
-	"GvWWtlUJQVPErE3zCub9pY1M/hXPKiaErzmWuzuZino5JR0xYdpxVZBAG/KLdm4v6OLVfdG8wVjq5S6/",
-	"fHz5/wEAAP//",
+	"7H3rchu59eeroDqpEulqUiRFWRL1ZWXJmVEy43FZdrKzQ+8S7AZJRE2AaTQtc6dUtQ+xT7hPsnUOrn3h",
+	"zfFc/km+uCw2Go3Lwbn8zgU/R4lcrqRgolDR6OeIfabLVcbw/zdpytLvaT5n79iM5UwkDH5W6+WS5pto",
+	"FOEz8sCXKyVFTCi0J4UkKVtKMpXykYs5Oe+dX/QHwyiOPtFsjT0scjaLRtGpaaJOTZvTZK0KuWS5Oh1e",
+	"Dc/Pri6jOOJpNDJ/PT/H0es8l/nNnH3Hl7woD+f9gpGUFozIGZnyvFgQrohcF4qnjBQLRoqcr04UoXNG",
+	"MnhdhYNKZJ6zjBZcivs0GkW96RUbpgPauUj6s86QnU07l/TleWeQDpOrWZ9dTHtnURwxGM/7zYpFo+gV",
+	"Td+xf6yZKuwDFY1+imBMP8xe4YhSyRQRsiBLxgoc1JILvlwvcVQ5+8ea52zJRAGTgPGSy0tcvo9u8vei",
+	"YLmgWXnyN4KsBfu8YknBUqJY/onlZEbXWbFrkv3peXLJztLO1WxAO8P0Iulcspf9To8OZxfTQXKVnp1X",
+	"Jmk//4CfwBGVZlseCP5OZJKs85ylwSy+p9lM5kuWVqZBllSktJD5hsw4y1LYwyVXiov5rom8nPWTwfSC",
+	"dXrpkHaGyflV54pess7ZdDC7SPvsnF71Dtsttc4FXTL8rh1KMO43sviTXIu0TnqWeP0es89cFUQKUiy4",
+	"IokUBfu8czsu2GB2NR0mnX76knaG9Ix1ppfJRed81ksH7Ir2k5fDyizceMI53Nqh6INzRZ6oHtEMmsKI",
+	"7NFzx9PP8C1VaiXz4juZPLKGea7Mc1ihZEHFnKWEzgqWuzOGn0ukmHHc4B0THqYX0z67SjpndDDrDKeX",
+	"aYe+ZOed/qwHtDe9oIPLyoT/JPMpT1MmSjN2g0qogIlOGVmv4ODBbBN//AkPRhaT2TrLNm8pTwlQqbD0",
+	"4BfjPS8ydpPljKabB1ZUiTXlM+SMBSmgIfSu4K+ZzAn1FPG0kIr5JlT3RxTbSQ3JgF3S4exl53zaTzvD",
+	"2QXtXCVnvc5l+pL1pwM4oucHLY7+8IL6L08ZE/B5QkVaX7Jg/h8EXRcLmfP/XSWFN5L8987Ninf+wjZk",
+	"wWjK8l2TuaJn6fms3+sM2MW0M0wuX3am/dmwc8F6yYBepS+n5/3KZErfDufzveYHsGdcfKIZT8nN23vy",
+	"yMxBfWAs/RYW3oimOg0rxtIThfyWqYK0sLWXZOwTs/ynXZoUFQnLHriYZ+xhvVplyKp/EBn0W+RrFsUh",
+	"twcGe3XR6/T6nR5MLuWsoPnmjSxgejdZxvI5T0BiKkZnUuIsl5RnN2maM6WiUbSAgf03pQfWTeQSm7B8",
+	"zkSyuZWioAkS5YznqnhDl9Dxn+HVGF99u5ACfur1++fDy4ur85dRHC3llGf+0fDsfHh5fj6Eg2a3TC34",
+	"CgS8LBa4rYYpRqPoLStYHj3HEfus5UCgG0Q3r27vBp3+4GwIhBmOCRfYDMrN7ueI6v9+xwXrA/8bkle5",
+	"fGQqYxvyUOQMD0jQaAB8W65zwZZyXSyiOEp4AYv/F2BmT3oJE7kWRb65lSmO6YP/yQzmZq2KnGacRnG0",
+	"kqpIdMuz/ssLmGtBcX/+yhOY5/ZlZClPaGZ28y+CgfxeZTRBooAGPE0z9sav2+61tywM1kUT0evPK44k",
+	"O+gNAirCZ/dKAU1Gg17fPxK4eTTTa/LhAX5aL6csh/N6edW/6A9Qp8JR+j4+PMBEVYWsPUnDiqyBGkOe",
+	"7knCnrJYMxqgG9jqIqefWHYv1DqHY3MrlysqYFwPGfvMEwkKyh3PWVJsbRyu08ury/PhoN70rcx4snlj",
+	"pzk8Px9EwAQ+aF6GhLdFfy2depCKX01xvSgprhfPMKCMi0ck+m9Ygaq1ldK44UwlOV/B9kWj6B2jqUKZ",
+	"pXVqJ0imNHkkXOAjo08QXqC8tdp3N4ojuWK5Z71zVthP3Ytbp4WsaE6XcJqV5tf691H0R8MVuytaLLpe",
+	"azH/wy4b29ynZtbwWK2kUKw7lenmD6c8DbZkz9xvUaVonP2xE9fi7Hc797/xYiHXhR3VMSsx3RBeKHJ/",
+	"R2gmBds39dqMt4/0udr01k7wLQWJVh3k/R1aKn5bRviHPUT3d2QtUpaTiT0zE9Ji3XnXHq92TFDIPHGl",
+	"tbT7u7FwPRrT1LyCCpz/UVtG7e4YtR1tuEYj028ccRge7BEyRuRU4WYZWyuNRsDl4kglC7akKEtlvqRA",
+	"DVwUqG8XWh/homBzEH7PsV2V5jUxD+3CGHoZhWugFUTzdwyaTHnC8EkygQmrSTwWE5okcrmUKe7wJIZH",
+	"VKgZyxX8QdOUa84Phh9PmJpAlxPF54tCMcbFfNIlK/r5kRckZQlXXIrRWMA3PzGRyvxEkVQmCvVB4HJg",
+	"dH0mCVWMtF7pUZ6+slzPTqMdEyVtt0taJAumdKcz/pmlBBafKDYHaaK7Do8vclX8RIcLxYTiBf/Esg02",
+	"FLAHGVea/MdCNy4kyeQTy3FcUzaTOSOo/9ECiI0XhM4pF6rQFhcT62WFOiI79mgXgewkjz9qIfCHU4+c",
+	"nOqn6tTsPCqwSCaW9+w/PfZoa1I3gqPdDQdvfmwcOf9nafpZv85U8UqmXCNAdviaeTlWKZBZ0dUq4wkS",
+	"5OnfjZYdwke7lOVQCt9iOyJFtsGV0HoIUe4VWKLAmGqhhaW5CrU8AZc9Jo5NqFPDHY5V379MrfUaEn4i",
+	"O0RDQla7Ln5wVmdpVd6ui3DSUjhjRQp44FljaTn87weuyc7ZeIv4oNmoBrur6bRYKjmtGWrYy2EnzQrR",
+	"nBdMk2/5aIWQzInSxpwCDqJFY5dMcPTAPt0aTJD3TMxUJ4TmzINAY9GCp8u1MsyOULExXCyw6NvXxnxE",
+	"seZBLLnSHFozpPJJ1YdPC2M8OwE2ddyhowEyunPpyzjqcxwtQ0Bu/6sevzt8zzRYuGWvcqbkOk8Y6nRu",
+	"MCNn4f/54Yc3MaEWDKzihPBI74VmqGPxlEsx14JU5g4HBrUJ5AL8tqIFHHZ4FUWVU3xIsaCIbwlZaAGD",
+	"IpqORRlf3gkuw0Y/xwEkc9xOrmow3P5NqUB3z+aElvGr/d1UQa+vsMM/CNyFJUhsr1+SBf3E6qCUFEZv",
+	"MhSRs0TmaRmrGguL77WoIHy5XBd0mjGC2K2BJWFj9fljKS8cTIkkkIL1wEUqn+zWGuMWd4Q8ad3c6W9w",
+	"VsmKbkBgtM3ONiHhx+2xB8oP2xgH/X+FHdmF09sduHl7b1wJXZhwiH0fowgYLhy+vn+urvVX4i9qxRI+",
+	"4ywtcxqPirfW4lHIJ+G1ci9MZe5kSRuXooqLHrEchoH9hW0OW4jSp77CYmxHT7tB99YDaJG6CvGQlVQF",
+	"zYjB5kirKIvbhVwy+xCV2FUOBmphFMsy7lft/U8gj13XGdcGrtFYVZFzMYc9KOOC1U4eWCJFur8XDSDW",
+	"TDhebJqbh+Bi3fDDhySRqZVDfoVQD7v50L4GHqeMKaTbV5pyQd7+8PAeGN5YvL15f/utVf5U3YrTOjNj",
+	"KbI+IGj9ebVRBVte2/aGiYEZBqxzxfIOWlH3Dz+Qs/7Ll50+odlqQTsDfD3W3WIfxJuJZA0W2cyYq1ZE",
+	"naixCKBHZ+mBCLdzM4i7IW2tBBn5G42i//nTTed/fPx58PzHHWuutdTqmsOvHoLAhl0COj2MNYW1/Ob1",
+	"e+K0q4YFpEnCVigeYL35XEjDAp9At9SkbYavN8NMgigmUkV4oe1g7jSGCcgzGMJEz7M2IQ86V2fz1jxp",
+	"pD2DTNcovUClJCc5m3MpGl59dr/I6d9Zgvpe4DyonW2WK5AAEo0ImhSwilQQ53ioH+jAjGg+zaK0Tdhr",
+	"4xwDuL3aEVgKZAXPiEa1D+mvBLhXe/weHx7dZ9lLUgdv/dNKb7CkDca+drO0m/fcml21XTd+6r3j3bb5",
+	"Fqeo9QzS8pGLFLp2sjKwRbmynIrBOc/ler4YjUUnxLc6JRSQF4plM9Jy+Bv0UYYJ29fYg0a8SMdb9k4E",
+	"z8I3dOsyKgZvCVL6zb9vu7eomfmE/rParAlP0527Bx3zpPpqCLnhN4IffNvuWNTYEFovyticRbJg6V5w",
+	"LC0hYgbqEutlNPopBLpwUaM4Ki2N9qTo1dBOtsqUweb3Y48+NhDndhT/xpMLVQT4ofZdtIAZw2mDecD/",
+	"M66KdpcE7RHtsYSxpCBJtZmloUXQVTh0CcMA3XWkoaPAio9DEx4MetRqRbLRFn3OinUuwDwALX8sJjyF",
+	"VxY5m5n2YedgnzeAp2TBRMLMp4MO4rHYNRLfsx2LsS0WLLdSscRY7dAblA3zpIogniiyymEDY6BYkO/D",
+	"Qf9CKwWzXIbi/EQhzCZzjBlaT8H4snrKXTM/Krm3q0O6K1vHVWTzxx9//LHz/fedO923wyQRXGz6Vugv",
+	"r31LPwSBy6qfahx52bNe7e41PHUa2GH91d3wNMt+mEWjn/ajxPDC88e4NgrTp5MY20fiuXkDZtnE01c0",
+	"LwTSh32B5PYNUnW5xITP8KCCkTTnn5hoXITj5P6u5ZznUqm3QLjNow/IG5tqIteOlCzzA1fWeDUspExp",
+	"cj3NAloz3vHnemDCQRtpX6hv5LeB/VOdfky4SLJ1CvxtEui2k8bN/SKFaNdCayd2s9byiZEP7+5rJ7fZ",
+	"8YpcHTiKxpjHYnKAY3ybSszTQ7wjpc3c5sqohGbUlD798HDGEcZx1DrDZ4dT+Rero7s6FazYcXDC07Lk",
+	"Yq3grCAIIUX81c6PzPmcC5ptGcg3wSCM4w4tyFwuJTQxJtsqZ+jOeFowQah/TBBU0SItRaE7FmCTlNw/",
+	"mrIOGGsYaXPYQbfAasNJt49IygrKM3UQx3YT24YjePygugZp1YjokvfBIuDiXJNpRsWjXkYEw91RXlCl",
+	"UdhiQQUyeL8HW4xV+3y//f2bj9WrV/WBTlCTc98JgilYJsUcfUNe8cQYbYrYPho4Fg8dGeo7Xt3skskM",
+	"tGvt/Ac11nLLWAeI+pmr0ovAfmfrLCvNeSplxqhoDtw6lKwfcOFe2a5qtF3brBGZjNFTOo6aVhJDTK0D",
+	"N5cgGSbjCGcNL8xkPhbFExdELWjOtmBZrjeULys6Zz6iWi3kk/btI65/7cwovVYKRRMv9G5p+GYq082J",
+	"0n6gFiWaVtpb6Md6Pg/W5MxYH/R79RXUD2oCVYpKvAdQT0qmm1DONkVsOJpAw2OH1xdWqxp5s23Sh0IM",
+	"u2SQcQXXBBCGHjfHOHy/BfIoZEGzO65QNbpZwr/1jk0wCqHp39eqwDCB1LwSk5Sla3RrOHvHiictgrbF",
+	"wtjA/4I+MuFftt+yYEgMNq1RgpI16Ogzt6NmikCYc3awRMIp/4mxI2Y7YyxIuTlkjiSY4lj883Mkx01x",
+	"SzhojWKwHeG2IRI3FZvDqHBXGGkNa92hZwHH2DKQQz5cDkrdO8UVNj9c5XsOAwh+0rE/qNaHBpk/2CW5",
+	"+LEJDjSf+o6rYrf1pUwwjmUzTzldrVhqWE3Jawuf7jbgGaajfd+hRUERBLMqhGGKURzxgi3VoQEikcc/",
+	"aZ7TTW31/Ih2Lc2DkwyHMvhSkA7oqXEZm4wd/BgHuOJYWGBR5iF22NYIq4vAthBriMoCo/fOWw82at1a",
+	"ig46EJB70Dmq+gkVY0FsRkwpZcU4wI3P+9qEs5j3pO7QJNZUHeSgB0C36NAHJaqrwVcmCrQxm8buHmYb",
+	"O4/WgmVpuz4d7MyFJtU6QyVEPWrKmbJtqwJKF08WWuUkOtyMs5yogmcZdqL9H7Aw+pMutqvxkzhZ16Rp",
+	"1AE4GwbSu5lHcSngyoeS7YJedfxT41kCzQcI0/oSjfdKCn/KDo2CGgsXbrMnvAnfpYLQqU6Ess8zNgOF",
+	"xERmNCKdO+MFv45C+7cFw2Gjt3VdyCUteGJ3jYaWpolHlGFsTy0ycTQWgT6su1Fl0nACtiGsEb5QcpwT",
+	"VdCNGgtDPPDZ9nVJhQZrXa+s/RpVZK3WNIv9p9Aohn3ghR30WAQf5jMCckyzBR0BgC5d1PaDtQjMbVSJ",
+	"FGGzGUu0eT4WE60tT2B7g8PRJTdGy0YdwrmngYRRpbAjq7pRm5wizhtrY8S36LBfC5Ymr1OuA4lw1gFU",
+	"YbIHXZzQ9vRB0hr2znSs0RPNU9XukvswMVErbTK3YUpjgZYnhpZh4NlqbeIDVlQpJuYsL0WamYzh0yX9",
+	"7DKHy96xE9Dvcr5SpFVb0WGv194VReC3CWw5faDGwooDSrSqd00m+j8jHDfYdlkmn1SDrx/3W/MMnCI3",
+	"Zn4p8LyqRn5tj4AxOajOuWOq/dVdBA1xBWSVUTB2zWGYsoSuTZYDzHksUqmtWroJYyxMRDvugiJqIwr6",
+	"eQvZ/xf2QawF/8eaEZ4yUfAZDz3vTkKjSNLeB4824EGUuVeU0ETJGQYDFpKscvYJzcG1jsNiIbaJoKHF",
+	"eFpmDCuw18yPbWCLoSKkhSY37NpKh0LOtSRBtIEGdl/LHdp2iZlqXpoxd7RxIUw0cnnigYcGLH7rouEz",
+	"GAboGlaKkq38ci0yINKARY9FyKObyenLvDnkVrM2+YnlOTApKnTqO6wxerXhLPhUafzKWGBfjYnSM/8t",
+	"TKgGkaGewCgY9s62DP1X9N/8Om6a34cPY688bMymH4tQHl4HshA2G4n3gC39RXwlvy72f8zyjUWzOnHc",
+	"8nmK/OVg4UBvrHgGERyAqZWAYmCtFWDYxhB6zLsMFaNanDIsYNKGPp+46CBqjK/v1DHHYpeSuZ1nWh2r",
+	"yav0+0aKMbLKkZEzKONAJwV107L/dpfc6vbo6WDMJBvX7HgtRTQ2ipY/Wnqg0VgcAVVdp5y3d0okgxCN",
+	"RRAn5iagw2mmG7RW27h95Tl2ZjljWhpfE2rEsgHAQSmvIOBak8ZI2xArsMdm0Bt8LTT8WPFnPjAWjbIv",
+	"KD9zmOD7QuD9kFHDmUHUeSyqhU52Fzipjnxf6mmGdXJmPhIXe1I2nna1nmY8wSBbKjbm4GMYomm/bWn+",
+	"Azn/UpCzprpmuLkJRnXZMXWTQKeeWLBKG4r6N5efXseKytVlqt1+0Hq9jR/hSnd4bbVuRdRCrrOU/GMt",
+	"jfL9tJCZGUsYnwMvj8X9Xaztj5yBuMczQVa5nGZsuc0y84Vsft6ejZKY/LSZ/vIWu7x8TkqHwntAtYCb",
+	"+MzBCTDnXjsmkzCDBH/tw68uMQ1/OmvHYzGxSTf401Cz4UlDntOEtM4RR3gjdTYdZlvPZJ5sPYy2fM92",
+	"ElgypeicqRLEX08jKzVuPhm74H6/MW5McYWemgj4bVidZa8SSEtHqUy75doujVhVmFxBGLRkqoJT1Qil",
+	"jMegWoT+9klQL2ZyKMwSlpjZP0IwwDk0TvcNshllGgutcZKvhzJheFCtvMGB0y+V0dm63UErF2nbkElj",
+	"ZO6Hhy3rAbpLynRaMZbgWrEcA7+1B1Y0zPXaQUgkQJCePLZtwTVCM5CZKCWVDhQnPlL80PQbsUWm+JXA",
+	"BtdBPrRGRQqSMYoZ64wIKTpPC14wtaIJZmjmNCnM+XADGY8fGo22Ur2i2jjgKUw/30qXv9jYKszFLFWZ",
+	"hMrnKS4zgCZe8864UPdgaVrD0uxGx7q4GjCxxdU2WoiF6dU5LwodzVvmS8fHhZraAgeEfV66CPqx8NSv",
+	"fzlRpuKIKmheWEBNZVQtYpLxR1bxtWFbf7R1JIPSh2W1Lq7Lx14+uWQ6rY9iCJHuxLIbKdhYtJxVYsok",
+	"THRal5A2T/wAIfcVo1i3+vibKKZssTdkY8wyOtelCRHW//PDD2+MHt0l78tMeVIFDiY6MW6y3UE3gV4D",
+	"Hq63QOeznBT5mp0gez5B8/4ktsb5WJStcw8ZXDeLDudNtHFcQRqI8dWBGfIkTcEYhTvYICy4MvgFeiv1",
+	"cpiIOqNflf21pjgIjr/BHYu1L5J1zovNA9j7pn7uiv+FbW7WTS6p9yaT5ZFtyL0ocrbiqeZVJg7R4sMt",
+	"k/npU63K9A101O6Sm7FY1vN6oXdvh/X1VhvRAHvHpVDGsMeFgP91rPHzyDZqLKbrIgi/Q60VzXKeGxmt",
+	"Fwor0rgqkKZQiKsP6cmb4protGSLcd/JpEHVc6vyTS7XK7cesGipTNZLDXJgHtM6z+DrRbFSo9PTlH1i",
+	"GTA21eWmjzl00dUG0+nNit+VOoBzK2bSpnEbN4qZg6bDaGd5EeW5qznpWwbfwhVu6zjSTBvbMcY5okkB",
+	"p4ymqWXZvnvvU1Dtcn6URP4PQkzOEO/y0JM+ZuhfMEa859t4SGUeKFwe7RqLFy8ecDaq++IFkswq50ua",
+	"b4iZJFfEGR0sJZNer/+/eizt9yi9unxJr84uhlMD4Tk6XdE5G4txpHGbWze16YbwNPYBRS5FcBy1Nb2a",
+	"QAO5zr18U3El2g5jRXNm4sdtfE3ZurRpyTdv7ztPPEVk6ZM9BYlcmvQoK5VC14taMFaQCQKQ6an7/dQS",
+	"WHeZTmxAia7hg6WrVIHQVyJXGFFgCpPsIVBcKkVaCrRZmpnXli4KD4ip80Q3bbNXJpcTN8uvK82e6AYs",
+	"xk9MByPZcH4yOf3ZLPKz+999+jwx+eOMey2ymr/pReR43eudJe55in+zSVsj1w3USFpftZqZFzMe+eMp",
+	"LMmHbTGxgVF2UvKMVVEYZZBYgRhigC1eWwhVAwDbgr1QPmk6x1GaT41IEEDUwvUFZrbAIhTk7vV3r9+/",
+	"tnv6HtYDdFjYVJROmIGNGHWXvEYzx9aDSmiec1MmcOJY7sTU5CUtEAJaCx6LqZc27VBRMoaCetTJ/ZNv",
+	"pSpGhK54I4XiHt6gVTEi1XIXJnroVhfE6ICl3dDIHhaaMyLzlAtgL9++f/92LPS4lcl0RRUgg2MHOoYv",
+	"HRPKsubidbirVCEtrmixGAtXiq41cXg8UpzXV/EvW+gO/3BYtd0bBEDwtL0OsCorZnEXDEaCXKc1cYgD",
+	"9KchB1zBEugwMdxO04rJAw45KEZu+MJIdvtjEOzEy34wfEtFPaDBmSuOZAsbBQWrSEvmQIGZxEgTZjxW",
+	"7bDWjiuoM+wNia2T4kOFz3u9Usn5Lvlb2R4x0FU4H2CvGt4j2kNmPEI8d8nnwAi14ocavOaL2NGg14vJ",
+	"oNeHfwYwqh6uA841HgsYJRDDea+nqVyfRsNYA32QLqUWtst2qeNan8R0ORbn8LuVmwOrVCm6tPNA6ah0",
+	"5XGDSKxMiA7FqRmzojAP1TpJ0MuCOAAyj1Uul1zpJTHRdnYlkQj/8AdyZxRjNRZ/c5YvimMr5rz0AlJS",
+	"PMOQikCvTlmKQaUvXvyV5dCXFfeGJyDCqBa6pghQ0yfdzNn7E1CbuubXCVEgcJTs6j5vK7nreAbx2JQL",
+	"RhJfLzI4n/54tu2ExoJg/Cvw8snB1SP9Gw3FI6HLbfUjmQY2va8qdvU4yU4BhuNskGFxRYK1LIhzAvut",
+	"GBnbMP9xRJaMChV8vG1W9b2rIV8KLirv3In3jDjXylaPipAw4AYQFz53X6qrhbt3bNk8kFyahhGjwLhg",
+	"mW6unXfJ2YqeKWm1KXDwxCUPmmldco3BaF/7ol44Uh/0AMMNQgTNgC1QNCFLuiFTVzdMO+ufFjzD4dac",
+	"NNpzD+u4YcX+6wSuA6/9zFaXg47rM7g3vNvWgtAIz7DXe/FiZEMEd1WfawgNjPWXHNe2ig/W0nPSJClV",
+	"Lsodhraj4p49596TXIkZD+f34gVpyW1R6LD6LgQd49HLfsWm+HKiRZMJMLfHoxm7ILuhC8s88SSFKIRm",
+	"+CQMTHjxoimoFfXzlgZANL+iqiH6AJr5VUOnNpYKZKktTwljMQ5zncKVs79jgbY43G2eW50WhhOEFWIg",
+	"u5ZssNXlr9PM2xI2fG3UhPaU4yBMfoC2znYvJKx0LQ5w0hiLRsKI4dg/83kkDUECCBuJLUEBlgLChPqQ",
+	"hei3K8WdgCzLFZva5ThNvZow3ubST9cug/9WpmxSK+1lt7uU06gWdMWAQ73z6FVg7AspOmF6aNvkJICi",
+	"r4uNOMLEkiPXRtxDzxhtAn/nOtTIlf2qFyrZUjFFs4tyqZJuyVw6MAexiyNsSOYzlFLOedPnUAe3+Ntk",
+	"6llpZnOqfBlVrBNlbNgnUIiMvdwlkyBqGGYaRNYZab2FazTQcikvF8HpMBtCo/C6Hil0vD0VFex72fTh",
+	"ENzEor80JYWUlsFhDLLmE6H8V5qQvbsMI5kn7ZH3FAkYaCXUONB/WIU9eXGg7SpsglK1RO8tUFFdIs32",
+	"OnRtS1blunFkEjhKJmUn2M76dCrwjgVcz5aXK0t7J/y1E1RvbuiFmcTVOZhAMoJGJy605u7w3ZxV3ZKh",
+	"1zMulb5riHsnNZ8krPiDtgL05AIt2cpQtICQnga9fpDNY37qxYR9BkanLTzqOdbW8xlGSFmEojlSyiSp",
+	"oAqDZE1BttkqgDZz6sQFM+KWltA7Fc7OgqTeEiTadFKkhdMc9Ho4Q7TD6pwefm/jNoByy9ISwza2CzxR",
+	"hkn4IojmDHhhjEPETpkpRiskLPAodBpoBdiB4NA19MwLs3U45oAXBgnXL16Ela24v6wigHB1tLM5G8Kk",
+	"q8EHwvJlKkT/ea7Fu0hXkiPS68vw222jmmJqux+Ic007w17PzAOhkxcvDI/LTAiht5lgiEf66Dy1Oy+0",
+	"9dONtgGRgfPwZ54+T/Qm1ckg1KCr1UdzhtnKQKYO93x/oFvQMm5b/hdnSY5zD8LHtZg1a+swIKPam2UO",
+	"AnnI1jieagSPllk+fCcmQdzO1ogd47E0FdsrDoq3gXfl//2f/+tx5CiOjH0fjaK1MP9nKWntQbHjAPze",
+	"tLFCzIoJuuLRKDrr9rpn2re+QM+PR+Nwy3X5a38JyZbQWt/ktHLPwvNH7DxpcLzpqwwUaS1lymecqXaI",
+	"5E43/v/3d44MBF0ayNdWZnD5lbpmaKFIvs4C1A7xIOqZpL/0IudUFKS134wOci617upscUy8VQyUz8NN",
+	"XIvrjcUxkfwVQ7ZsgMLyWKlWK3+u4dKaGzf0ONWKVnjbtK4Zxfs80Ds0tiYbwAckeEnXC9wKO7nJNYpF",
+	"rqwEMksaGGKO09j6vSWsE8UT4QVpOeaphU1sU3y0HDJ1Ssp3+3yo3u3j7+3YWlK6dLXHaeVej+rtA4Ne",
+	"79hC5ubiwH0FrZsv5Tq8qHU9MuaQ2wRspXijhSBxYxXvQW9w7P0KhpJ+TzPVbiC8CsvSeWsn+TVForno",
+	"HOfrZ1oDw8qUqG0bv1hirqUSCDY32n2wtkNNRM3EaIjtNLjnAl/p73+lXA4dXjrb/5K/hAHfGO5/w5ef",
+	"j6PzQ6bSdBsAbre70kWTREXc3N+BVKbz0r2tSt9juUU/ug1LaMxZ0RS0pashaevDV2JtLqkx0gXgyhU+",
+	"DKMrxUVtc/r6+6u8W98VXZAi9NGqdbLQIUggMLpjoXW7LGMJZt9z5UqK6JrTOsbJAIHalVkvMxKTiffg",
+	"dcfiNpyLu+p2W0kv7fvH8rRBOFFLMTYWzhHRDeCQRq78HVfumj0V3jX3T7JWM/zSppcvMy2eZHn39l1j",
+	"GNRg+SmsMBvdfLj7N7rBtOnqo7AK6WB43vuXurH0S6+v/Pp3nfqKlYPe5aB7/tvffhpWDkSw/5AbTpsK",
+	"lfXq1bx6v+1lqPEhZ3zQ6Z11+le1M/5XNoc/ORX1o72k+ZwdebTtQTv8CH+7VlMqmi9Uq5zi72FAX+0U",
+	"//IH9dDzeFk6j5dbV++q8WgdTdrqGNp+/vhcOj5bBNVdXSadxaXy7k4ct/IGt0j7CAEWksQblm7nfGe1",
+	"le6VVrpXXjxzqaJbuz9lVKQwisYjVibMdcqOGUe/NI7+oeP4+Hz8DXpY9O0QMypnRc7Zp4ohdV3R/Mq3",
+	"wXZ/XVPgt1Hsv7OxTc06NOZe2563aPvxsYBXcP8sUN9hzUN4TDaV+rvFMiqqEtwY7GdsYmuyTVhHZb+J",
+	"gBHqrk/082C2caXYtIWlONZLKldv0yZDtYjeWDRV0SPNRfSCyzpIgRZFCLDTR1YuSWCwnwDtM8aHRfd8",
+	"aBk8jT16hA0QEWxGwdxlpw1e7sBnfb0DxvdOcRtk0YsNgOhdtdbfTZXtQmzCb9qrrBuwsP516IcJ3S1V",
+	"sMuj6jjWMtYwFhrrMs7Fmtl0kzqJ8V7elq7fDSCtYxCaNNVqQEn83KQpwZ/dde+F3Gsn/WsrSb+cSrRX",
+	"8dmhvuzTTJ6/8hWxgj0FpRyODW7r1q9y/acNfnQR7sUX8SZ53MrfFkcNocb66W9vT/szztiKv9K6sw2I",
+	"ONBqwL/E6pkSZVpfMqln2rWgNaYSJUZxlHHxiFP6hhU43vC2pabh4QuntdbPsUEej+ik6YXmfv6m/TmW",
+	"cx/ba+V1XMdfEJX/1fZ9Nya/46A0QPK7DsrgP2j7FqUcJH6gxoYhF1+OuDv39E7YHSHv4DqzUk3/Dzvi",
+	"cUK3Y1Bf1WQilVOMdI0SoKt6ySVdp2nJi8IWXgqLLu24bm0nRK6qGPnI+JIPuwujtcrWiuy6bK0ZWP+G",
+	"OVz9K8LqILxCXugJB5UvpyZKodXEym2EOgYE754OQjUrIMW/Ka7eUAo0unl1ezfo9Adnw/Po3xh5xwQS",
+	"E0D0e0DdK7c2DV7Cuv/WUHzlcqTo9c277358df/uLqpdRhS9pjkYozxPiaKfNG9vwjtrtRBtSr+t41cq",
+	"yf6vgvw3ArNlbveGpcTih47ZHY3T7mZ8vz4ee7yR+NUQ0H8LxPMbVtS0nN8x3hn/agGEZW2vEk/YoPx5",
+	"HA/L1GEats8h2ZaTXr/FgiuykE9hkYdKRN8K69w4yyQsB0pa9vKGbBNmuFuQ0gX31a4w0DF+79YZU/p6",
+	"kmNzA6drVxi/qRClyU9YmyxgE1Gq0/+2Zgfq24XLmXVHxEnCANneSwAIOf4agOtaBh/i4I+MrWystC/4",
+	"72MrD6r3T0y5/2GvF5ZjhbkHCXouG2hHtVeyu9grBqaXP9CUQhbWSq9d1Hi9N48MI5wbgjl1YuaWogoN",
+	"JrQXWVLnDCVU6elvyrl2tFRTrp48h1lzNMtc5lwzrh+EkmJQ1KA3wMKR8a6r2grrXYCD78y+UjJGy11P",
+	"E6ZYkJVOoW37Gk4nqjHUdCx0PKmJR+bK5cztiS4tW1z/CTM9Psy0DOSZkW2/OP0do6Yas+3ORwuC9W0L",
+	"AtJl6Uqs8h7Om03mUOSadf8MqvAfrRtoRYtFN3HtHQKyrc19atQzeGxqtQIl/+GUp7BkXwTm+TuQGszy",
+	"qhjbZZ2HOumXGGDPvxIy2HR1CPIRlvpbL3YziOvaDfBYE7FWPJzq1K1y2pa70ob6m1W/kGb/a9Pqf0DU",
+	"/SHLxyr6YW08VPTDqng/fQRFW1eO0WZAmbBcSlT+iZFTVzhEJo+lqm+j09NMJjRbSFWMLnuXPVeXC1X/",
+	"g+vKtVa5TNcYiHyN5e9MKpwtwIflwVz9pFrhuW3lktCaMGtTC7g4oMabSQ3keckKCJU/v7sj7W8P68rp",
+	"uAjTjysHBwpNWOh6e2WroACW5g3G2va7/Pzx+f8HAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
