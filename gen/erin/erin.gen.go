@@ -14,7 +14,6 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
@@ -226,6 +225,21 @@ func (e CustomerType) Valid() bool {
 	}
 }
 
+// Defines values for ErrorResponseSuccess.
+const (
+	ErrorResponseSuccessFalse ErrorResponseSuccess = false
+)
+
+// Valid indicates whether the value is a known member of the ErrorResponseSuccess enum.
+func (e ErrorResponseSuccess) Valid() bool {
+	switch e {
+	case ErrorResponseSuccessFalse:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for NoteType.
 const (
 	NoteTypeEXTERNAL NoteType = "EXTERNAL"
@@ -310,8 +324,32 @@ func (e PassengerDocumentType) Valid() bool {
 	}
 }
 
-// Address A postal address of a passenger. In `storePassengerAddress`, an address without `id` is added and one with `id` replaces that address. paxkit decision: `addr1` and `country` are required.
+// Address A postal address of a passenger, as `getCustomerDetails` returns it. paxkit decision: no property is required here, so that a record Erin holds without, say, a country is not flagged as a contract break; the required fields apply only to what `storePassengerAddress` accepts (`AddressInput`).
 type Address struct {
+	// Addr1 First address line.
+	Addr1 *string `json:"addr1,omitempty"`
+
+	// Addr2 Second address line.
+	Addr2 *string `json:"addr2,omitempty"`
+
+	// City City or town.
+	City *string `json:"city,omitempty"`
+
+	// Country Country name, as the seed shows it (e.g. `United Kingdom`, not a code).
+	Country *string `json:"country,omitempty"`
+
+	// Id Id of the address. In `storePassengerAddress`, omit it to add a new address, or give it to replace that address.
+	Id *int64 `json:"id,omitempty"`
+
+	// PostCode Postal code.
+	PostCode *string `json:"postCode,omitempty"`
+
+	// Preferred True for the passenger's preferred address.
+	Preferred *bool `json:"preferred,omitempty"`
+}
+
+// AddressInput The address `storePassengerAddress` accepts: an `Address` with `addr1` and `country` required. An address without `id` is added and one with `id` replaces that address. paxkit decision: `addr1` and `country` are required in store requests only; returned addresses (`Address`) require nothing.
+type AddressInput struct {
 	// Addr1 First address line.
 	Addr1 string `json:"addr1"`
 
@@ -324,7 +362,7 @@ type Address struct {
 	// Country Country name, as the seed shows it (e.g. `United Kingdom`, not a code).
 	Country string `json:"country"`
 
-	// Id Id of the address; omit it to add a new address.
+	// Id Id of the address. In `storePassengerAddress`, omit it to add a new address, or give it to replace that address.
 	Id *int64 `json:"id,omitempty"`
 
 	// PostCode Postal code.
@@ -357,7 +395,7 @@ type AffectedIdsResponse struct {
 	// Success True when the request was carried out, false when it failed.
 	Success bool `json:"success"`
 
-	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time.
+	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time. Requests' `timeStamp` (`TimeStamp`) uses it too.
 	TimeStamp *LocalDateTime `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -396,7 +434,7 @@ type AuthenticateRequest struct {
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -486,7 +524,7 @@ type CustomerBookingListRequest struct {
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -516,14 +554,14 @@ type CustomerBookingListResponse struct {
 	// Success True when the request was carried out, false when it failed.
 	Success bool `json:"success"`
 
-	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time.
+	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time. Requests' `timeStamp` (`TimeStamp`) uses it too.
 	TimeStamp *LocalDateTime `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
 	TransactionIdentifier *TransactionIdentifier `json:"transactionIdentifier,omitempty"`
 }
 
-// CustomerDetail One customer with the primary passenger and, depending on the request's include flags, bookings, all passengers and discounts.
+// CustomerDetail One customer with the primary passenger and, depending on the request's include flags, bookings, the other passengers and discounts.
 type CustomerDetail struct {
 	// Bookings The customer's bookings and quotes. paxkit decision: present only when the request's `includeBookings` is true.
 	Bookings *[]CustomerBooking `json:"bookings,omitempty"`
@@ -606,7 +644,7 @@ type CustomerDetailsRequest struct {
 	// Reference The customer's reference (e.g. `C96NGFPQ`). paxkit decision: optional; when omitted it is the authenticated customer's own reference; another customer's reference is answered with 403 and an unknown one with 404.
 	Reference *string `json:"reference,omitempty"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -636,7 +674,7 @@ type CustomerDetailsResponse struct {
 	// Success True when the request was carried out, false when it failed.
 	Success bool `json:"success"`
 
-	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time.
+	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time. Requests' `timeStamp` (`TimeStamp`) uses it too.
 	TimeStamp *LocalDateTime `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -717,7 +755,7 @@ type CustomerDocumentsRequest struct {
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -747,7 +785,7 @@ type CustomerDocumentsResponse struct {
 	// Success True when the request was carried out, false when it failed.
 	Success bool `json:"success"`
 
-	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time.
+	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time. Requests' `timeStamp` (`TimeStamp`) uses it too.
 	TimeStamp *LocalDateTime `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -762,7 +800,7 @@ type CustomerPaymentDetails struct {
 	// CardPaymentReference The payment provider's reference of the card transaction.
 	CardPaymentReference *string `json:"cardPaymentReference,omitempty"`
 
-	// CardTrailingDigits The last four digits of the card number.
+	// CardTrailingDigits The last four digits of the card number (the seed sends `3445`). paxkit decision: exactly four digits, as the name and the seed say.
 	CardTrailingDigits *string `json:"cardTrailingDigits,omitempty"`
 
 	// CardType Card scheme. `VISA` (the seed's value), `MASTERCARD`, `AMEX` (American Express), `MAESTRO`. paxkit decision: the three other common schemes are added.
@@ -807,7 +845,7 @@ type CustomerPaymentRequest struct {
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -864,7 +902,7 @@ type CustomerStatementRequest struct {
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -897,7 +935,7 @@ type CustomerStatementResponse struct {
 	// Success True when the request was carried out, false when it failed.
 	Success bool `json:"success"`
 
-	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time.
+	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time. Requests' `timeStamp` (`TimeStamp`) uses it too.
 	TimeStamp *LocalDateTime `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -969,31 +1007,46 @@ type ErrorResponse struct {
 	// EchoToken A token of the client's choosing that identifies the request; Erin echoes it in the response when given.
 	EchoToken *EchoToken `json:"echoToken,omitempty"`
 
-	// Errors Every problem found, present when `success` is false (paxkit decision: it lists all problems at once, not only the first).
+	// Errors Every problem found; at least one.
 	Errors []Error `json:"errors"`
 
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// Success True when the request was carried out, false when it failed.
-	Success bool `json:"success"`
+	// Success Always false in a failure envelope.
+	Success ErrorResponseSuccess `json:"success"`
 
-	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time.
+	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time. Requests' `timeStamp` (`TimeStamp`) uses it too.
 	TimeStamp *LocalDateTime `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
 	TransactionIdentifier *TransactionIdentifier `json:"transactionIdentifier,omitempty"`
 }
 
+// ErrorResponseSuccess Always false in a failure envelope.
+type ErrorResponseSuccess bool
+
 // LanguageCode Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 type LanguageCode = string
 
-// LocalDateTime An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time.
+// LocalDateTime An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time. Requests' `timeStamp` (`TimeStamp`) uses it too.
 type LocalDateTime = string
 
-// LoyaltyCard A loyalty (frequent flyer) card of a passenger. In `storePassengerLoyalty`, a card without `id` is added and one with `id` replaces that card. paxkit decision: `supplier` and `number` are required.
+// LoyaltyCard A loyalty (frequent flyer) card of a passenger, as `getCustomerDetails` returns it. paxkit decision: no property is required here; the required fields apply only to what `storePassengerLoyalty` accepts (`LoyaltyCardInput`).
 type LoyaltyCard struct {
-	// Id Id of the card; omit it to add a new card.
+	// Id Id of the card. In `storePassengerLoyalty`, omit it to add a new card, or give it to replace that card.
+	Id *int64 `json:"id,omitempty"`
+
+	// Number The membership number (a string, as the seed shows).
+	Number *string `json:"number,omitempty"`
+
+	// Supplier The programme's supplier, typically an airline's IATA code (the seed shows `EK`).
+	Supplier *string `json:"supplier,omitempty"`
+}
+
+// LoyaltyCardInput The loyalty card `storePassengerLoyalty` accepts: a `LoyaltyCard` with `supplier` and `number` required. A card without `id` is added and one with `id` replaces that card. paxkit decision: `supplier` and `number` are required in store requests only; returned cards (`LoyaltyCard`) require nothing.
+type LoyaltyCardInput struct {
+	// Id Id of the card. In `storePassengerLoyalty`, omit it to add a new card, or give it to replace that card.
 	Id *int64 `json:"id,omitempty"`
 
 	// Number The membership number (a string, as the seed shows).
@@ -1003,46 +1056,79 @@ type LoyaltyCard struct {
 	Supplier string `json:"supplier"`
 }
 
-// MedicalDetail Medical information about a passenger. In `storePassengerMedical`, an entry without `id` is added and one with `id` replaces that entry. paxkit decision: `medicalInformation` is required.
+// MedicalDetail Medical information about a passenger, as `getCustomerDetails` returns it. paxkit decision: no property is required here; `medicalInformation` is required only in what `storePassengerMedical` accepts (`MedicalDetailInput`).
 type MedicalDetail struct {
-	// Id Id of the entry; omit it to add a new entry.
+	// Id Id of the entry. In `storePassengerMedical`, omit it to add a new entry, or give it to replace that entry.
+	Id *int64 `json:"id,omitempty"`
+
+	// MedicalInformation The medical information, free text.
+	MedicalInformation *string `json:"medicalInformation,omitempty"`
+}
+
+// MedicalDetailInput The medical entry `storePassengerMedical` accepts: a `MedicalDetail` with `medicalInformation` required. An entry without `id` is added and one with `id` replaces that entry. paxkit decision: `medicalInformation` is required in store requests only; returned entries (`MedicalDetail`) require nothing.
+type MedicalDetailInput struct {
+	// Id Id of the entry. In `storePassengerMedical`, omit it to add a new entry, or give it to replace that entry.
 	Id *int64 `json:"id,omitempty"`
 
 	// MedicalInformation The medical information, free text.
 	MedicalInformation string `json:"medicalInformation"`
 }
 
-// Note A note about a passenger. In `storePassengerNotes`, a note without `id` is added and one with `id` replaces that note. paxkit decision: `body` is required; `creationDateTime` and `createdBy` are set by Erin and not sent.
+// Note A note about a passenger, as `getCustomerDetails` returns it. `creationDateTime` and `createdBy` are set by Erin. paxkit decision: no property is required here; `body` is required only in what `storePassengerNotes` accepts (`NoteInput`).
 type Note struct {
 	// Body Text of the note; HTML when `html` is true.
-	Body string `json:"body"`
+	Body *string `json:"body,omitempty"`
 
-	// CreatedBy Name of whoever wrote the note (set by Erin).
+	// CreatedBy Name of whoever wrote the note; set by Erin. paxkit decision: not read-only; it is accepted in `storePassengerNotes` and ignored there, so that a note read from `getCustomerDetails` can be sent back unchanged to update it.
 	CreatedBy *string `json:"createdBy,omitempty"`
 
-	// CreationDateTime When the note was written (set by Erin).
+	// CreationDateTime When the note was written; set by Erin. paxkit decision: not read-only; it is accepted in `storePassengerNotes` and ignored there, so that a note read from `getCustomerDetails` can be sent back unchanged to update it.
 	CreationDateTime *LocalDateTime `json:"creationDateTime,omitempty"`
 
 	// Html True when `body` is HTML rather than plain text.
 	Html *bool `json:"html,omitempty"`
 
-	// Id Id of the note; omit it to add a new note.
+	// Id Id of the note. In `storePassengerNotes`, omit it to add a new note, or give it to replace that note.
 	Id *int64 `json:"id,omitempty"`
 
 	// Mandatory True when the note must be read. paxkit decision: read as "staff must read the note whenever they open the passenger or one of their bookings"; defaults to false.
 	Mandatory *bool `json:"mandatory,omitempty"`
 
-	// Type Who may see the note. `INTERNAL`: staff only (the seed's value). `EXTERNAL`: also the customer. paxkit decision: `EXTERNAL` is added; the default is `INTERNAL`.
+	// Type Kind of note. `INTERNAL`: a note kept on the account for the tenant's staff (the seed's value; the seed returns such a note in the customer's own details, so it is not hidden from the customer). `EXTERNAL`: a note meant to be passed on beyond the tenant, e.g. to suppliers. paxkit decision: `EXTERNAL` is added; the default is `INTERNAL`; both kinds are returned by `getCustomerDetails`. A schema of its own so that `Note` and `NoteInput` share one enum.
 	Type *NoteType `json:"type,omitempty"`
 }
 
-// NoteType Who may see the note. `INTERNAL`: staff only (the seed's value). `EXTERNAL`: also the customer. paxkit decision: `EXTERNAL` is added; the default is `INTERNAL`.
+// NoteInput The note `storePassengerNotes` accepts: a `Note` with `body` required. A note without `id` is added and one with `id` replaces that note. `creationDateTime` and `createdBy` may be sent (e.g. when a note read from `getCustomerDetails` is sent back) but are ignored: Erin sets them. paxkit decision: `body` is required in store requests only; returned notes (`Note`) require nothing.
+type NoteInput struct {
+	// Body Text of the note; HTML when `html` is true.
+	Body string `json:"body"`
+
+	// CreatedBy Name of whoever wrote the note; set by Erin. paxkit decision: not read-only; it is accepted in `storePassengerNotes` and ignored there, so that a note read from `getCustomerDetails` can be sent back unchanged to update it.
+	CreatedBy *string `json:"createdBy,omitempty"`
+
+	// CreationDateTime When the note was written; set by Erin. paxkit decision: not read-only; it is accepted in `storePassengerNotes` and ignored there, so that a note read from `getCustomerDetails` can be sent back unchanged to update it.
+	CreationDateTime *LocalDateTime `json:"creationDateTime,omitempty"`
+
+	// Html True when `body` is HTML rather than plain text.
+	Html *bool `json:"html,omitempty"`
+
+	// Id Id of the note. In `storePassengerNotes`, omit it to add a new note, or give it to replace that note.
+	Id *int64 `json:"id,omitempty"`
+
+	// Mandatory True when the note must be read. paxkit decision: read as "staff must read the note whenever they open the passenger or one of their bookings"; defaults to false.
+	Mandatory *bool `json:"mandatory,omitempty"`
+
+	// Type Kind of note. `INTERNAL`: a note kept on the account for the tenant's staff (the seed's value; the seed returns such a note in the customer's own details, so it is not hidden from the customer). `EXTERNAL`: a note meant to be passed on beyond the tenant, e.g. to suppliers. paxkit decision: `EXTERNAL` is added; the default is `INTERNAL`; both kinds are returned by `getCustomerDetails`. A schema of its own so that `Note` and `NoteInput` share one enum.
+	Type *NoteType `json:"type,omitempty"`
+}
+
+// NoteType Kind of note. `INTERNAL`: a note kept on the account for the tenant's staff (the seed's value; the seed returns such a note in the customer's own details, so it is not hidden from the customer). `EXTERNAL`: a note meant to be passed on beyond the tenant, e.g. to suppliers. paxkit decision: `EXTERNAL` is added; the default is `INTERNAL`; both kinds are returned by `getCustomerDetails`. A schema of its own so that `Note` and `NoteInput` share one enum.
 type NoteType string
 
 // PassengerAddressStoreRequest Adds or updates one address of a passenger. paxkit decision: designed by paxkit (the seed shows no body); `passengerId` and `address` are required.
 type PassengerAddressStoreRequest struct {
-	// Address A postal address of a passenger. In `storePassengerAddress`, an address without `id` is added and one with `id` replaces that address. paxkit decision: `addr1` and `country` are required.
-	Address Address `json:"address"`
+	// Address The address `storePassengerAddress` accepts: an `Address` with `addr1` and `country` required. An address without `id` is added and one with `id` replaces that address. paxkit decision: `addr1` and `country` are required in store requests only; returned addresses (`Address`) require nothing.
+	Address AddressInput `json:"address"`
 
 	// Authenticate The customer's credentials, sent in every customer message: Erin authenticates each message on its own (there is no session). paxkit decision: all three properties are required, as the seed always sends all three.
 	Authenticate Authenticate `json:"authenticate"`
@@ -1062,7 +1148,7 @@ type PassengerAddressStoreRequest struct {
 	// PassengerId Id of the customer's passenger the address belongs to (`PassengerDetail.id`).
 	PassengerId int64 `json:"passengerId"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -1101,7 +1187,7 @@ type PassengerDetail struct {
 	// GdprContactBySms True when the passenger consents to be contacted by SMS (GDPR).
 	GdprContactBySms *bool `json:"gdprContactBySms,omitempty"`
 
-	// GdprHoldInformation True when the passenger consents to their information being held (GDPR).
+	// GdprHoldInformation GDPR flag about holding the passenger's information; the seed does not define it. It is not a consent to holding the data: the seed shows `false` for a passenger whose details Erin holds and returns. paxkit decision: stored and returned as sent, with no effect on what paxkit holds or returns.
 	GdprHoldInformation *bool `json:"gdprHoldInformation,omitempty"`
 
 	// GenderId Id of the passenger's gender in Erin. The seed shows 2 for Mr Jon Smith. paxkit decision: 1 is female, 2 is male and 0 is not stated.
@@ -1132,7 +1218,7 @@ type PassengerDetail struct {
 // PassengerDetailType Passenger type. `ADULT` (the seed's value), `CHILD` and `INFANT` (paxkit decision: the usual travel passenger types; the age limits are set per product).
 type PassengerDetailType string
 
-// PassengerDocument A travel document of a passenger, as needed for Advance Passenger Information (APIS). paxkit decision: the seed shows no document; this shape is paxkit's, with `type`, `number` and `issuingCountry` required. In `storePassengerDocument`, a document without `id` is added and one with `id` replaces that document.
+// PassengerDocument A travel document of a passenger, as needed for Advance Passenger Information (APIS), as `getCustomerDetails` returns it. paxkit decision: the seed shows no document; this shape is paxkit's. No property is required here; `type`, `number` and `issuingCountry` are required only in what `storePassengerDocument` accepts (`PassengerDocumentInput`).
 type PassengerDocument struct {
 	// DateOfBirth The holder's date of birth.
 	DateOfBirth *openapi_types.Date `json:"dateOfBirth,omitempty"`
@@ -1143,13 +1229,52 @@ type PassengerDocument struct {
 	// FamilyName Family name as printed on the document.
 	FamilyName *string `json:"familyName,omitempty"`
 
-	// Gender Sex as printed on the document: `M` male, `F` female, `X` unspecified. paxkit decision: the passport sex markers, as APIS uses them.
+	// Gender Sex as printed on the document: `M` male, `F` female, `X` unspecified. paxkit decision: the passport sex markers, as APIS uses them. A schema of its own so that `PassengerDocument` and `PassengerDocumentInput` share one enum.
 	Gender *PassengerDocumentGender `json:"gender,omitempty"`
 
 	// GivenName Given names as printed on the document.
 	GivenName *string `json:"givenName,omitempty"`
 
-	// Id Id of the document; omit it to add a new document.
+	// Id Id of the document. In `storePassengerDocument`, omit it to add a new document, or give it to replace that document.
+	Id *int64 `json:"id,omitempty"`
+
+	// IssueDate Date the document was issued.
+	IssueDate *openapi_types.Date `json:"issueDate,omitempty"`
+
+	// IssuingCountry Country that issued the document, ISO 3166-1 alpha-3 (e.g. `GBR`). paxkit decision: alpha-3, as printed on passports and sent in APIS.
+	IssuingCountry *string `json:"issuingCountry,omitempty"`
+
+	// Nationality Nationality of the holder, ISO 3166-1 alpha-3 (paxkit decision, as `issuingCountry`).
+	Nationality *string `json:"nationality,omitempty"`
+
+	// Number The document number as printed.
+	Number *string `json:"number,omitempty"`
+
+	// Type Kind of travel document. `PASSPORT`, `ID_CARD` (national identity card), `VISA`, `RESIDENCE_PERMIT`. paxkit decision: the document kinds APIS asks for. A schema of its own so that `PassengerDocument` and `PassengerDocumentInput` share one enum.
+	Type *PassengerDocumentType `json:"type,omitempty"`
+}
+
+// PassengerDocumentGender Sex as printed on the document: `M` male, `F` female, `X` unspecified. paxkit decision: the passport sex markers, as APIS uses them. A schema of its own so that `PassengerDocument` and `PassengerDocumentInput` share one enum.
+type PassengerDocumentGender string
+
+// PassengerDocumentInput The travel document `storePassengerDocument` accepts: a `PassengerDocument` with `type`, `number` and `issuingCountry` required. A document without `id` is added and one with `id` replaces that document. paxkit decision: these three are required in store requests only; returned documents (`PassengerDocument`) require nothing.
+type PassengerDocumentInput struct {
+	// DateOfBirth The holder's date of birth.
+	DateOfBirth *openapi_types.Date `json:"dateOfBirth,omitempty"`
+
+	// ExpiryDate Date the document expires.
+	ExpiryDate *openapi_types.Date `json:"expiryDate,omitempty"`
+
+	// FamilyName Family name as printed on the document.
+	FamilyName *string `json:"familyName,omitempty"`
+
+	// Gender Sex as printed on the document: `M` male, `F` female, `X` unspecified. paxkit decision: the passport sex markers, as APIS uses them. A schema of its own so that `PassengerDocument` and `PassengerDocumentInput` share one enum.
+	Gender *PassengerDocumentGender `json:"gender,omitempty"`
+
+	// GivenName Given names as printed on the document.
+	GivenName *string `json:"givenName,omitempty"`
+
+	// Id Id of the document. In `storePassengerDocument`, omit it to add a new document, or give it to replace that document.
 	Id *int64 `json:"id,omitempty"`
 
 	// IssueDate Date the document was issued.
@@ -1164,15 +1289,9 @@ type PassengerDocument struct {
 	// Number The document number as printed.
 	Number string `json:"number"`
 
-	// Type Kind of document. `PASSPORT`, `ID_CARD` (national identity card), `VISA`, `RESIDENCE_PERMIT`. paxkit decision: the document kinds APIS asks for.
+	// Type Kind of travel document. `PASSPORT`, `ID_CARD` (national identity card), `VISA`, `RESIDENCE_PERMIT`. paxkit decision: the document kinds APIS asks for. A schema of its own so that `PassengerDocument` and `PassengerDocumentInput` share one enum.
 	Type PassengerDocumentType `json:"type"`
 }
-
-// PassengerDocumentGender Sex as printed on the document: `M` male, `F` female, `X` unspecified. paxkit decision: the passport sex markers, as APIS uses them.
-type PassengerDocumentGender string
-
-// PassengerDocumentType Kind of document. `PASSPORT`, `ID_CARD` (national identity card), `VISA`, `RESIDENCE_PERMIT`. paxkit decision: the document kinds APIS asks for.
-type PassengerDocumentType string
 
 // PassengerDocumentStoreRequest Adds or updates one travel document (APIS data) of a passenger. paxkit decision: designed by paxkit (the seed shows no body); `passengerId` and `document` are required.
 type PassengerDocumentStoreRequest struct {
@@ -1185,8 +1304,8 @@ type PassengerDocumentStoreRequest struct {
 	// Currency ISO 4217 currency code, three upper-case letters (e.g. `GBP`, `AED`).
 	Currency *CurrencyCode `json:"currency,omitempty"`
 
-	// Document A travel document of a passenger, as needed for Advance Passenger Information (APIS). paxkit decision: the seed shows no document; this shape is paxkit's, with `type`, `number` and `issuingCountry` required. In `storePassengerDocument`, a document without `id` is added and one with `id` replaces that document.
-	Document PassengerDocument `json:"document"`
+	// Document The travel document `storePassengerDocument` accepts: a `PassengerDocument` with `type`, `number` and `issuingCountry` required. A document without `id` is added and one with `id` replaces that document. paxkit decision: these three are required in store requests only; returned documents (`PassengerDocument`) require nothing.
+	Document PassengerDocumentInput `json:"document"`
 
 	// EchoToken A token of the client's choosing that identifies the request; Erin echoes it in the response when given.
 	EchoToken *EchoToken `json:"echoToken,omitempty"`
@@ -1197,12 +1316,15 @@ type PassengerDocumentStoreRequest struct {
 	// PassengerId Id of the customer's passenger the document belongs to (`PassengerDetail.id`).
 	PassengerId int64 `json:"passengerId"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
 	TransactionIdentifier *TransactionIdentifier `json:"transactionIdentifier,omitempty"`
 }
+
+// PassengerDocumentType Kind of travel document. `PASSPORT`, `ID_CARD` (national identity card), `VISA`, `RESIDENCE_PERMIT`. paxkit decision: the document kinds APIS asks for. A schema of its own so that `PassengerDocument` and `PassengerDocumentInput` share one enum.
+type PassengerDocumentType string
 
 // PassengerLoyaltyStoreRequest Adds or updates one loyalty (frequent flyer) card of a passenger. paxkit decision: designed by paxkit (the seed shows no body); `passengerId` and `loyaltyCard` are required.
 type PassengerLoyaltyStoreRequest struct {
@@ -1221,13 +1343,13 @@ type PassengerLoyaltyStoreRequest struct {
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// LoyaltyCard A loyalty (frequent flyer) card of a passenger. In `storePassengerLoyalty`, a card without `id` is added and one with `id` replaces that card. paxkit decision: `supplier` and `number` are required.
-	LoyaltyCard LoyaltyCard `json:"loyaltyCard"`
+	// LoyaltyCard The loyalty card `storePassengerLoyalty` accepts: a `LoyaltyCard` with `supplier` and `number` required. A card without `id` is added and one with `id` replaces that card. paxkit decision: `supplier` and `number` are required in store requests only; returned cards (`LoyaltyCard`) require nothing.
+	LoyaltyCard LoyaltyCardInput `json:"loyaltyCard"`
 
 	// PassengerId Id of the customer's passenger the card belongs to (`PassengerDetail.id`).
 	PassengerId int64 `json:"passengerId"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -1251,13 +1373,13 @@ type PassengerMedicalStoreRequest struct {
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// MedicalDetail Medical information about a passenger. In `storePassengerMedical`, an entry without `id` is added and one with `id` replaces that entry. paxkit decision: `medicalInformation` is required.
-	MedicalDetail MedicalDetail `json:"medicalDetail"`
+	// MedicalDetail The medical entry `storePassengerMedical` accepts: a `MedicalDetail` with `medicalInformation` required. An entry without `id` is added and one with `id` replaces that entry. paxkit decision: `medicalInformation` is required in store requests only; returned entries (`MedicalDetail`) require nothing.
+	MedicalDetail MedicalDetailInput `json:"medicalDetail"`
 
 	// PassengerId Id of the customer's passenger the entry belongs to (`PassengerDetail.id`).
 	PassengerId int64 `json:"passengerId"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -1281,13 +1403,13 @@ type PassengerNoteStoreRequest struct {
 	// Language Language of the message's texts as a two-letter upper-case code (the seed sends `EN` and `DE`).
 	Language *LanguageCode `json:"language,omitempty"`
 
-	// Note A note about a passenger. In `storePassengerNotes`, a note without `id` is added and one with `id` replaces that note. paxkit decision: `body` is required; `creationDateTime` and `createdBy` are set by Erin and not sent.
-	Note Note `json:"note"`
+	// Note The note `storePassengerNotes` accepts: a `Note` with `body` required. A note without `id` is added and one with `id` replaces that note. `creationDateTime` and `createdBy` may be sent (e.g. when a note read from `getCustomerDetails` is sent back) but are ignored: Erin sets them. paxkit decision: `body` is required in store requests only; returned notes (`Note`) require nothing.
+	Note NoteInput `json:"note"`
 
 	// PassengerId Id of the customer's passenger the note belongs to (`PassengerDetail.id`).
 	PassengerId int64 `json:"passengerId"`
 
-	// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
+	// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
 	TimeStamp *TimeStamp `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -1323,7 +1445,7 @@ type ResponseEnvelope struct {
 	// Success True when the request was carried out, false when it failed.
 	Success bool `json:"success"`
 
-	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time.
+	// TimeStamp An ISO 8601 date and time whose zone is optional. The seed's responses show both forms (`2022-11-10T10:05:43.295Z`, `2019-11-18T13:40:46`); a value without a zone is not an RFC 3339 `date-time`, so paxkit decision: such fields are strings with this pattern, and a value without a zone is the tenant's local time. Requests' `timeStamp` (`TimeStamp`) uses it too.
 	TimeStamp *LocalDateTime `json:"timeStamp,omitempty"`
 
 	// TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
@@ -1351,8 +1473,8 @@ type StatementPayment struct {
 	TransactionReference *string `json:"transactionReference,omitempty"`
 }
 
-// TimeStamp When the client created the message, as an RFC 3339 date-time with a zone (the seed's requests send e.g. `2022-11-08T15:12:37.329Z`). paxkit decision: requests must carry a zone, as every seed request does.
-type TimeStamp = time.Time
+// TimeStamp When the client created the message, an ISO 8601 date and time whose zone is optional (`LocalDateTime`). The seed's requests all send a zone (e.g. `2022-11-08T15:12:37.329Z`), but Erin's own responses send zone-less times (e.g. `2019-09-02T18:58:48`). paxkit decision: requests may use either form, so that a client copying the format of Erin's responses is not refused; a value without a zone is the tenant's local time.
+type TimeStamp = LocalDateTime
 
 // TransactionIdentifier The client's identifier of the business transaction the message belongs to; Erin echoes it in the response when given.
 type TransactionIdentifier = string
@@ -1363,11 +1485,14 @@ type BadRequest = ErrorResponse
 // Forbidden The failure envelope: `success` is false and `errors` holds at least one problem. Used by every 4xx and 5xx response.
 type Forbidden = ErrorResponse
 
+// ForbiddenPassenger The failure envelope: `success` is false and `errors` holds at least one problem. Used by every 4xx and 5xx response.
+type ForbiddenPassenger = ErrorResponse
+
 // InternalServerError The failure envelope: `success` is false and `errors` holds at least one problem. Used by every 4xx and 5xx response.
 type InternalServerError = ErrorResponse
 
-// NotFound The failure envelope: `success` is false and `errors` holds at least one problem. Used by every 4xx and 5xx response.
-type NotFound = ErrorResponse
+// NotFoundPassenger The failure envelope: `success` is false and `errors` holds at least one problem. Used by every 4xx and 5xx response.
+type NotFoundPassenger = ErrorResponse
 
 // Unauthorized The failure envelope: `success` is false and `errors` holds at least one problem. Used by every 4xx and 5xx response.
 type Unauthorized = ErrorResponse
@@ -1611,9 +1736,11 @@ type BadRequestJSONResponse ErrorResponse
 
 type ForbiddenJSONResponse ErrorResponse
 
+type ForbiddenPassengerJSONResponse ErrorResponse
+
 type InternalServerErrorJSONResponse ErrorResponse
 
-type NotFoundJSONResponse ErrorResponse
+type NotFoundPassengerJSONResponse ErrorResponse
 
 type UnauthorizedJSONResponse ErrorResponse
 
@@ -1827,7 +1954,7 @@ func (response GetCustomerDetails401JSONResponse) VisitGetCustomerDetailsRespons
 	return err
 }
 
-type GetCustomerDetails403JSONResponse struct{ ForbiddenJSONResponse }
+type GetCustomerDetails403JSONResponse ErrorResponse
 
 func (response GetCustomerDetails403JSONResponse) VisitGetCustomerDetailsResponse(w http.ResponseWriter) error {
 
@@ -1841,7 +1968,7 @@ func (response GetCustomerDetails403JSONResponse) VisitGetCustomerDetailsRespons
 	return err
 }
 
-type GetCustomerDetails404JSONResponse struct{ NotFoundJSONResponse }
+type GetCustomerDetails404JSONResponse ErrorResponse
 
 func (response GetCustomerDetails404JSONResponse) VisitGetCustomerDetailsResponse(w http.ResponseWriter) error {
 
@@ -1921,7 +2048,7 @@ func (response ListCustomerDocuments401JSONResponse) VisitListCustomerDocumentsR
 	return err
 }
 
-type ListCustomerDocuments403JSONResponse struct{ ForbiddenJSONResponse }
+type ListCustomerDocuments403JSONResponse ErrorResponse
 
 func (response ListCustomerDocuments403JSONResponse) VisitListCustomerDocumentsResponse(w http.ResponseWriter) error {
 
@@ -1935,7 +2062,7 @@ func (response ListCustomerDocuments403JSONResponse) VisitListCustomerDocumentsR
 	return err
 }
 
-type ListCustomerDocuments404JSONResponse struct{ NotFoundJSONResponse }
+type ListCustomerDocuments404JSONResponse ErrorResponse
 
 func (response ListCustomerDocuments404JSONResponse) VisitListCustomerDocumentsResponse(w http.ResponseWriter) error {
 
@@ -2015,7 +2142,7 @@ func (response StoreCustomerPayment401JSONResponse) VisitStoreCustomerPaymentRes
 	return err
 }
 
-type StoreCustomerPayment403JSONResponse struct{ ForbiddenJSONResponse }
+type StoreCustomerPayment403JSONResponse ErrorResponse
 
 func (response StoreCustomerPayment403JSONResponse) VisitStoreCustomerPaymentResponse(w http.ResponseWriter) error {
 
@@ -2029,7 +2156,7 @@ func (response StoreCustomerPayment403JSONResponse) VisitStoreCustomerPaymentRes
 	return err
 }
 
-type StoreCustomerPayment404JSONResponse struct{ NotFoundJSONResponse }
+type StoreCustomerPayment404JSONResponse ErrorResponse
 
 func (response StoreCustomerPayment404JSONResponse) VisitStoreCustomerPaymentResponse(w http.ResponseWriter) error {
 
@@ -2189,7 +2316,7 @@ func (response StorePassengerAddress401JSONResponse) VisitStorePassengerAddressR
 	return err
 }
 
-type StorePassengerAddress403JSONResponse struct{ ForbiddenJSONResponse }
+type StorePassengerAddress403JSONResponse struct{ ForbiddenPassengerJSONResponse }
 
 func (response StorePassengerAddress403JSONResponse) VisitStorePassengerAddressResponse(w http.ResponseWriter) error {
 
@@ -2203,7 +2330,7 @@ func (response StorePassengerAddress403JSONResponse) VisitStorePassengerAddressR
 	return err
 }
 
-type StorePassengerAddress404JSONResponse struct{ NotFoundJSONResponse }
+type StorePassengerAddress404JSONResponse struct{ NotFoundPassengerJSONResponse }
 
 func (response StorePassengerAddress404JSONResponse) VisitStorePassengerAddressResponse(w http.ResponseWriter) error {
 
@@ -2283,7 +2410,7 @@ func (response StorePassengerDocument401JSONResponse) VisitStorePassengerDocumen
 	return err
 }
 
-type StorePassengerDocument403JSONResponse struct{ ForbiddenJSONResponse }
+type StorePassengerDocument403JSONResponse struct{ ForbiddenPassengerJSONResponse }
 
 func (response StorePassengerDocument403JSONResponse) VisitStorePassengerDocumentResponse(w http.ResponseWriter) error {
 
@@ -2297,7 +2424,7 @@ func (response StorePassengerDocument403JSONResponse) VisitStorePassengerDocumen
 	return err
 }
 
-type StorePassengerDocument404JSONResponse struct{ NotFoundJSONResponse }
+type StorePassengerDocument404JSONResponse struct{ NotFoundPassengerJSONResponse }
 
 func (response StorePassengerDocument404JSONResponse) VisitStorePassengerDocumentResponse(w http.ResponseWriter) error {
 
@@ -2377,7 +2504,7 @@ func (response StorePassengerLoyalty401JSONResponse) VisitStorePassengerLoyaltyR
 	return err
 }
 
-type StorePassengerLoyalty403JSONResponse struct{ ForbiddenJSONResponse }
+type StorePassengerLoyalty403JSONResponse struct{ ForbiddenPassengerJSONResponse }
 
 func (response StorePassengerLoyalty403JSONResponse) VisitStorePassengerLoyaltyResponse(w http.ResponseWriter) error {
 
@@ -2391,7 +2518,7 @@ func (response StorePassengerLoyalty403JSONResponse) VisitStorePassengerLoyaltyR
 	return err
 }
 
-type StorePassengerLoyalty404JSONResponse struct{ NotFoundJSONResponse }
+type StorePassengerLoyalty404JSONResponse struct{ NotFoundPassengerJSONResponse }
 
 func (response StorePassengerLoyalty404JSONResponse) VisitStorePassengerLoyaltyResponse(w http.ResponseWriter) error {
 
@@ -2471,7 +2598,7 @@ func (response StorePassengerMedical401JSONResponse) VisitStorePassengerMedicalR
 	return err
 }
 
-type StorePassengerMedical403JSONResponse struct{ ForbiddenJSONResponse }
+type StorePassengerMedical403JSONResponse struct{ ForbiddenPassengerJSONResponse }
 
 func (response StorePassengerMedical403JSONResponse) VisitStorePassengerMedicalResponse(w http.ResponseWriter) error {
 
@@ -2485,7 +2612,7 @@ func (response StorePassengerMedical403JSONResponse) VisitStorePassengerMedicalR
 	return err
 }
 
-type StorePassengerMedical404JSONResponse struct{ NotFoundJSONResponse }
+type StorePassengerMedical404JSONResponse struct{ NotFoundPassengerJSONResponse }
 
 func (response StorePassengerMedical404JSONResponse) VisitStorePassengerMedicalResponse(w http.ResponseWriter) error {
 
@@ -2565,7 +2692,7 @@ func (response StorePassengerNotes401JSONResponse) VisitStorePassengerNotesRespo
 	return err
 }
 
-type StorePassengerNotes403JSONResponse struct{ ForbiddenJSONResponse }
+type StorePassengerNotes403JSONResponse struct{ ForbiddenPassengerJSONResponse }
 
 func (response StorePassengerNotes403JSONResponse) VisitStorePassengerNotesResponse(w http.ResponseWriter) error {
 
@@ -2579,7 +2706,7 @@ func (response StorePassengerNotes403JSONResponse) VisitStorePassengerNotesRespo
 	return err
 }
 
-type StorePassengerNotes404JSONResponse struct{ NotFoundJSONResponse }
+type StorePassengerNotes404JSONResponse struct{ NotFoundPassengerJSONResponse }
 
 func (response StorePassengerNotes404JSONResponse) VisitStorePassengerNotesResponse(w http.ResponseWriter) error {
 
@@ -3169,268 +3296,306 @@ func (sh *strictHandler) StorePassengerNotes(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L1rd9s4kjf+VXA4e07bz5+WqYtv8ovnkS9Je9qxPbbS2zvtbBMWIYsTCtQSlB1tb/az/w+qABAkQVmy",
-	"40x6OvtiO2ORxK1Q9/rV794onc5SznguvP7vXhLzj/CPtyw/nos8nbLshOU0TsRgnLPsigrB+D3LbvI0",
-	"Y/LBiIlRFs/yOOVe37tmNBIknzAyUm+TOzr6SB7jfELYA8sWZKY/QSiP5KNxRniaM+GTxwnLGLwt5Ocj",
-	"krFRmkWEzmaMZoLMecQy+L34CKdTFpG7Bfw5Y/81ZyL/QZDQPHEWhT6OL5+I5UfzecZZRGJOQjoes1HO",
-	"orNIhC0SZmzMMsZHLCSxIAkb5ySd53Jm8WhCpoxyXB2d5xPG83hEcxaZtf4gSPrIifkI2TBrIVMmBL1n",
-	"goxoli0IT4sdKp7PUzJKZ4vNQzKjnz7GciGjCRt9lJsVRYKE9rghiXPBknHL8710xjIqz+As8vrefe3w",
-	"PN9Te3OURgt5bjEfJfOIXcid9/p5Nme+/ps5ZPXD58++pIebnOZsyniuKGEh/70KCfwgiNDvOg55hl9y",
-	"nPJdmn6M+X3jGesB1FzUWltxzqaipV4+i8LWF9tNswX1/RxNKOcs8frev6lfWndptPjLtv7hs9zGjIlZ",
-	"ygWDO3ZEo2t8FD6Q8lxtKJ3NEjmpOOXb/xByV3/32Cc6nSX4opA3iSY/0ySO4KnTLEsz/Gk+ndJs4fW9",
-	"4SRjjMyy9C5hUyGJPeWGDH1Ck4RkbJZmkoDz9J7lE5bJxT/QZM5KKwp8j6kBfpXzjJjX984ufh6cn538",
-	"9vPg/P2p53vjmCVyt7ZH80wS88LzPTWY1/f0H8l0LnJyxwjl5OzmkvQ67T0iv0jSMclhxvPZjGVbIyoY",
-	"SVieSyr87D89bEL5/VwOZg+r/2iGzR/T5w5gE8t2vpiVR7J/bclfzZBy19Nxnxx1jr3PH3xPzEcjJoTX",
-	"H9NEMN/L4ym7yel05vW9TtDpbLXbW8H+sL3Tb3f63b1WL+j8HYlHjCZsSuXR/FvGxl7f+8t2wb238Vex",
-	"DbRwregMXyxf0OHEkIFkcjF/kHTUJ1OajNNM3rS/3lxe+IQSIAU8GUYes5TfE7k066d5LuKIyatDGJ9P",
-	"SZqRGZV7yn35b0qmsRDyCss7EcvbDvvZIiFSVEiSWMiXUTQgsfqE0dGk4NlyOmSWxjxnmZ5NOh4zHskv",
-	"x3w2zwuuksGiUs5a3mffe5Nmd3EUMb7mDaOjUTrn+Xk6+sii6r0qcTb1JIgLeHqNOzQ4Pr58fzH87fzy",
-	"+KfTkxI9yVFqn34W/XQPdiT9+F4qd0dzMnFCc1pfWCFX71iS8nshRRLl8KpZ9RorfHN5fXR2cnJ6Yd8k",
-	"SzSX1mzkDjlodwISpUxIzUBNRc4kn8TCTGPd3djt94JWu9v98rdplLFIXn6aCEIzRuBCkbt5jrqCOsYp",
-	"XcByIlxHn8RwtFEs6F3CInlf8Jjh6uTWLc3T+WjCBKFaIvrWQaWZVpPSseOoPvvembw4nCY3LHtgGaxo",
-	"zesQqy+YdwuqGXAy5+zTDLQoMqZxMpdXkANfOM1iXqIWlxwZnl5fDM5/O72+vryu3QElS8konSeRogbJ",
-	"J+Shy52aJUwy8jxbEHpPY04Smq9PGnBRdoLgy5KGXD3sCEhYPWv7ZA8lDUi6uJMrzbOYRbgAOLeLNH+T",
-	"znm05mHN+UeePnJzm8rndZFatGNY7H38wLhUjtknyY/XuOEXl8Pf3ly+vzhZ84bD/xV3HMZ93o3ufeFj",
-	"Gzhume/S1oubhwpqzEu3trw2ONH3XOoJaRb/N1v3VJUgHVh6Rp1966EnVI5cVXDTu3+wUb6OfHo//PH0",
-	"Ynh2PBieXV78dn36t/dn16cnTVpRo0Ik2ZxWAJ4pw9oow0AJkVT0mGaRW3zJX4q9n9J8NLHZ8POX/2Zw",
-	"du6Q0mxK40QaFJm83KAAqUmAcjVKs4yN8ucte3//C5N2cShxqnlTH7anvIxYmmHARnxjb+s1wRnUZNRy",
-	"kivWAMQ8wGHqxuOAzFKRU2s/x4QW17BFzjgJwW40rER9K/SlTaFfk4wtneckjCOw5GkUsQgcDlIdB7YH",
-	"P2VsltARk0yZ5vptbS+SiI1iEae8T0L5UzuEL4RAR9kiBFmv6VrS1SyTlmMeKx1SvlJf4ps4E2YoksRS",
-	"U/U9MCj6nsizmN9LViEf6NTfvmGjlEdPvz6K80X97eM4X8DBpY/c/RouzfEm/gCczicUpZhgLCJikj4K",
-	"Kcc2WOu+RcL3PJaawE8xv4/SaejDNaRg5G06x4yj+nBnkVb01UoPSTqV+lIOCmkUEUo4ezQnJllSmk1p",
-	"7vWlsrLbKwaSuouUgp99T9LWMdzt6nhXSHVyks45zoDrZ8wx1WE2Z2ScVvxSPwhi3rFnqb58l6YJo9xD",
-	"n4DijP1fFc0U5/DBvIE3Sc5lULiszF2X5JYkl2NgX8tYhH7jlD+wJJ0xMH0rdFt833UwQp8Myr6SPqPu",
-	"WZqR+SwC19iGphO5IdrRw8Ujy8gkTdTbsTntsksI6AW8OU0UIm9zbUyc2Io0of5Cs4wu4Dgq+/3BpfCr",
-	"FUhSLJR0yUFg/oKIdMrySczvFW9Vm01myVyvuLaN1WWAwlAV9w7bozBFLTPEJ0LudMyVZW20FzXbPqjm",
-	"JTemQKtbLyflYNWnjxzOEM1qnhLBhGSJmw4mSZNE+XAKgirxyDLjoMkjXQg5Ubl6/W6dj4Jkci++LLRK",
-	"bueM3cciZ5KaJLt3TFfyJfQHRnJelKvPIdEcVsWJXLw25aTgFPbuSWm60Qvabg43sxSWpSeoHyzRrnnb",
-	"8WX8Q/Wr/w7e6o8xR5tQTTpJ76VC0iLhUec47BNKoliqJmRjlHIxn7Jss7Ab69sFXheeLND145ABh4Te",
-	"S6LbOOocbcrRYi4s210S3A/C+HTHSfoIHJHx+VSyvqPOscXu9BIr/BFpwa/tiZNPWsRt+Vkrck0SgLSs",
-	"3ffosHx/QfxXNByeLByyv3Jvl7Hk0h2XMlgrpctfO9Z+Zd94V598RT0HMvCz77HRJB2mH9E7tlSxNA9+",
-	"9o1T9amXztVzejRL213+4tA8KN/KKBd0hN54uU3jGE3apV9wvlQTtvbGuyjoCGn1p5hHrksGLnPgG6Aa",
-	"xZaDBp2f/zVPcybv2+XlT2cXb+HOqQdaJPzb+8vhKfxtlsUjFuHjZS6GWnUOb7GILFjuuJkRE/E9xwgJ",
-	"/ngIsa0kFiZyoZYiQu1RAZVtHCc5y/Aiy6fJhtaypEJzl+bIRcRm6aLiajzfgxU4Lq3vHRc0XGd4IHoE",
-	"TZggitZLOkQsUHjlkyyd308O9UMoS0YpH8f3c9ASpAhmnPK8RYZOqRK4pBThKd/i7J7m8QMjShXwSQpT",
-	"pElVb+h2pMkX83gqlx+4dIjjlOd05OAul9LYoAvJhUf4jKQN26CpcY5I+WWfEnZpRvh8escyK261pmqt",
-	"poTku6oKvaoibJRfPQoMGguIILg04SZh9pMSY+o7LRKevhucnYd9Esq9QvOOl3enRcKrHy8v8HYllEfS",
-	"TlL71SLhu8ujs3P8cZrexYn105vBL/D3Mf1k/li3BtUHUB7IV4A0UYMDN7XRedVk8Umck32X4FfP9+AX",
-	"z/fww57vvRn84paGNSZVYur10zZBNh2BkzaO3xhr01bc26Or0Cfh4PQkhMuvojpe3/vPXwdbf//we/fz",
-	"v7korsJv3FfCYpLI8zRBNmsfdR5XmBbKBOWp+bDkZZtW1B/cVWC7isLSUKHc+hVUXzlOXQrDMEVDUeT6",
-	"S9XVlG5SlM7vElbsFNKU3Cn12onSEFYz387TEU3kK1JGOoyTf58w7pwUeaSCTGmEYTETG6+vT6lp2uNv",
-	"2WZacq3GKNTT19pb6uZpepqFU1WeJdeXyMjBDUqQxnyC9Lm7v9PdD93q9qhyI9ZRiSI2o1k+z9iJ0+KS",
-	"f5X7YR4rHzY6QWsT+qgUiGUTsXUNqWQxGl3QqWMK8q/6SORTZWFSGxuzXZavBp9ZaSny2swd5jhkRjTe",
-	"CKXsnEjWykk6Y9z8cPrL1dk1/qIodUZFDrYnhNHifCG5+fXlz2c3Z5cXg3NbiyITea/v5jkoSQuWo3qQ",
-	"TVnUIuHx5cWbs+t36uPmF0sFOx5cHJ+en+snKB+xJLGfWIEP2ewcV+n5nlqV5OzFzD3fM1OS/9aDr8zo",
-	"S6z1PBZ5o1kzEB+FkcWWaaMWJkAewXaLFzDbaLFZdnD4VetIDgMnjroV2qSodf65jKbnsIA/jZ3lpOxX",
-	"8GyOKsbQk/4Yx3XxCWePTOQktAR4SMZxJvKSu3I5TZW1pOf6IeuOxde86y37rDDZbvXjMSl0KmBXP527",
-	"F5yKY2GzjIEZCT6rR60XWdmDKtuxsIylcZLN2Zc7Rd+LYgHON8eiTvRPZU0nFtIei3NMGnjBusz3zcJ0",
-	"wm3ZvUD5wjpxagmOKbyAyoGkAs42194bPQvX5sysPFPXkRe/o5xPeSmfBjNd8gnlyuKMJWFBSGDjcZJi",
-	"+JWE6u9Ir+HmC3a0yIs1W+pjTHEa5zmLzLvSFswY7NjKG2Y+ri6Wa7/slaz9vRVYirTNDG0Y40lvbClx",
-	"25cqsMrAS6sbpvaLjBN6L3xzXzHp1DpVuXfmhji4i1hbv4nwPXTblqZBRpM0FUxlchuFRKrxKqUbYzoj",
-	"mmUxE38u7aTMCiHWi3s+pvMkN/kKLlsTLkHI04KNFnE95aCqWPc2B99wyCMYExIPcVj0ndgjxIIEeNkg",
-	"hiOnq4JLKgVHOV84E/JaqhyRTbfXqSIG1lr30xJXxb+sioM7s4wVFr98zidl6bLGpKNVhE997lEhU148",
-	"eVV5sObEC+7xg6SJnImwPM2VKYqb4ymx7xVmflWRW2tMX8kuFepTbHCJIKudwMySQc8/gueaFtlyb451",
-	"FawaGHTYHB/sXrx9c/U3pwTW7PgQz0AfCCbIrl5vc1jLfy3NBBzFksmrmDDpBV1toapspyI9qBf0nP6U",
-	"P651ZWTqK1pWutzoKfIoyWlQPLWaKQ8AAhJl7lrRMIpDBafu+mppg5L1JewutbayPqPVYEfGm2aqa9oB",
-	"dZW9YOp389zYbpwdYuBFTOgMLoGuhqrrOCNnDOHY1OcUgkMKWysUF3OT6/2F3bHWRFyVZvQuYcT6c3We",
-	"zwiL2a+unEBU/dyP6SMJIVMiJJDayyAodXp9fHoxHLxVcV+WjRjPId2m7DkdpSJvkXDw7vL9xRADUvEn",
-	"edZTrAjhJLS3tRRTKgbxfA+/4IzRgnv1TZZOm3IUI7qonLlayCqOYvj6MK1/+5x+gU/PGySQtaMbgZSC",
-	"7SDY1KmqavOWHbMJ1zgCvjp0s8w3e5KO5u6yyAGJ1G/lez6inETpI09SGj3bPWM+DYGvxojW2VK617QH",
-	"m6M/WJQBHRqxDLxGPSAIvUsrhS5FQHqF6zPKGKRPmaDWl4+FmcU8UkFmWRrNRyq97glGoN5bcSXcGa4x",
-	"TIpbcRv7yyvmdOkwuHnVxDcgOz3sW7wDAh2wqy0Snl38fHl2LBlOzB/SeMTk34ZnF6fXg+v/CPskz+gD",
-	"S0icx5xlNFu0SDg8O/7pdIi/cTFLs5zk8egjk4P+fPn++MfT67BPBMse4hEjD1CdlLVIeDnEXyhfKKW2",
-	"mO2akRR7bZ7vqUXIf+mpe76H8/R8T03K8z2YgpPdzTNHOsrgTqTJPGfk/fV5mVbkvbxj5mpKss/SaYkU",
-	"5lnsrRW50dzhGX4NNQ0Ud/ozXzV0YxL3XiF6s4Q/XfJkUToZYTJJTJjxyewBswicfMXMwBRZc/KVz2Hx",
-	"Cppgq/K07xl835rtU9y817R+9Chu5aSg4EYNwESXnhdPMurH6xg2r8CESlZSGcehwYikWQEZkackSaN7",
-	"5srRUs8MFzMW+hV1GV2KsLVPVfHI8QZYtCdApLrzrEqPIKJBrmcbCzFnGbmnD0z5sHD2taSWve5ud7cp",
-	"qYVmkdqfJ3Jq9OdnWfoQRxUfiGZucl7WxWwccpjROIn5/Ul8HzfRdSI1+nE6lxbofZyL0iAqia6SQhZs",
-	"HXz4vedOIYNhnTrQsfwg0LxUYn4+uxmEpQITMAw2fRK+G9wMT6+PB9cnkMT27vSXkGwMpiyL5WU7/TTL",
-	"mBD44OnN8PoybLCvMUtOuZTS6TTlanhRJPzZWouckud7xfBggZ3+An+DkZyqyUss5BWDS0ASZzmbYuDN",
-	"XA235WpTqVSac/qRcciXuT6RmubC/CoP6znFAiYWadcPwhtANZCwVyoPgN10bZ5Fxa9oQ5TYjtkSm61B",
-	"wjFPyX9jnLQqquw9r5y4PsRlAsxc/QbF8VyyQahjsCcKJfEiVxgkTeEKF/e0dhU4qKp8dDLqJwsh/xCR",
-	"s1GjEFpF8lbe+hOqZqWvDRvqkijI7Ci1osu4cS0S3gwvr6WZqkG/CikvX4NUhSRjNFqQOyZvJfKk9VmP",
-	"zVVgzKfLjipV7tWFNhLPshttsKSKeH5dtJosZV3s2GTzfKEk5m8qd1mnLLuUR81l/9VzmV8lH/mLJRfP",
-	"nlDYTxXin677jeTmzHmEWntk5JN1JD5Jk2h9C8jcJo1L58ifySXVN+LW4Z1Qa1dTFksnimsRJGLRfJSz",
-	"6NAE9+WtC8k05nNBQnvYUAc072hCJYlE89XqBT6vwknWdiuNY075KKZJwWi+Vzx+95eUSOpV/CXPt3dG",
-	"bvEp3JVGWJk5Y9kywbmWi6Uqtl/F01IUJ5ELrAmluZ3YVKgFKmsNS5uk7W3qvMoeD4ThMH8LtVqUqhpW",
-	"+RVBovQQqz7Buh2N2CxnEZmwjJX8NDqHd2mU34SDNBaLnF2RvqIUNdginagVcxJW8hZblcyC0DeW4x0V",
-	"IKvCclA/dPhwXmgSaG12FfqAZ0FwJyxvLJM0WaZ6k6R6C2qtes+dt8M4QMU5ArY0EUu/qkDmDqHqXwHO",
-	"6adGlEviSNJ7eQIbvaDblP+0lo5VJYQVla3nMtvEYDWust8GU1EpYXScA2jEjFGNY8ciBWIgNw0fXn/L",
-	"3EHBajZMLGYJRXAdp55VJD86VLankiwdNpKVm1jOoNQJ4nqPQP1eMYMe0katzGhgLY+xYCqPK6jp8XtE",
-	"sbU8nZGEPbAEZhDoNE5H/uaaldkaJ0KqDveAAhFnTxNJgZYyFzmUn9+zMgyWmjdnn3IkEvfpPyNfzm+y",
-	"GmppdOvFHofLi6urd5WEJ2fXp8dDXToH+CDkcYI1tkJBhyQLh/+1RcLB21NMW+FFtv6YUB1rBpwQl9cJ",
-	"3zOAXYfS0kMJhXizsTBxh7LjFSfr+R58weknPLVVv2puRi5/MHcoiRlHtOg0FZgSQXMSa71K2PfgEOEM",
-	"pGIJEljTrkZ6RqoCfEXn1TaQmnXlRcHhoq/EAA01uDweGI9SSUmAY1dAUiDiqN4zDSxO5gK9hVAMTkmm",
-	"sxQMkBOPbKhuPZXYAEkj7C74af0GlF6qfl81z+wdHU1izrbMZHApAMoFAA9mjfJPBfsqlucToUBiAYxj",
-	"nDGmbG2zcMGyB2YUnhLas080wqFPGqAPaz8gKKBPNJTvydnN4Kj0FwT39YmBwvWJwcwEdldGQHUSiYJb",
-	"rG5Yacs3rt8ck92DoL3ZhJEclxi49j5su31X2/XoT3hYq3SxCQNw3iAZSNJHcfJF2Gdje+PX//zf7Q//",
-	"87+/Bu0Pm/9n8/84A0AGX7Exl+aU3yexmLgS/9SE3NzRtoVG6HrXg7msoTKe4sssoBKKEUJNfljNUtCY",
-	"utpi6JNQAUkCp4Q8b7TTNaY2VmDQnCSMKu+/3hbyXmBcFpMeep8+was7nz4ZjgWqfkm7cuTwKVx1telq",
-	"E38QJGefcgFwWiR/TLcQVcLGmYDQaDVsEp5eqAjDyWkD3kTHHSwsOxXrnB1h5vd3gzaJaK5K4OKpZMup",
-	"YOBGBLxwDf5igGRAJiuwfhDJaBhJ/UOQjVDDdbaDYTvoBzv9XrfVOdj5e+iTsBO0D+C3/WG72+8F/d5u",
-	"uHloQNO1PUTN6HBzOJEXuNvtHgCwCduS0wyBo9UYvpiPJipGBlwQ90Norzrk+CoUdkjjaRwZlC+A0PkB",
-	"FGKawO5UTuD2Nvq993lL/qej/zPE//RL/9m4vW3Jf7X9g8+b/3fj7//z6/+39aH0xOb/bTjGBU3yxTF1",
-	"gaQNSII/k40xMC+ek3GyALwyqnCvl2OEqs9L4xFfeR4+aEOwMxRzyF7NFA2jz+6pqNgT2Dw0ixowL2EW",
-	"K6YkovfQqXxOmfxNTOKZrtOyHNO1oInbO60X3pCIkKX3GZ1OJV/QT/okX8ziEU2SBWiHcZbEXD5wNhgO",
-	"aswBrITw9KcmbddmqmYuZtkulv6ORXL0ppiL+pnEHHdXChaUaU9QmHoRUWhR+XoejSEYk4PIpjjCWTGz",
-	"0MZVXpfAYJwGClsHEKo+rSZyq+2sjwqaFBlPH69jHNf5XqSuMMkAqr1WO0moSwNOAe887xQ5gJvUD/Eu",
-	"jRalYzskYTUDWsfaM3BFHCmcYcFyKbYRthPL1wAmzRX5i1yuOWmqqrOXszskPw7fnaMiF07yaVKqf6+n",
-	"qOjZNMeMHiepVCrIY6Zh7GADN6yZwzWW6v0lTxa665B7rNdN5+AaEukxkwotf2qWn31P7tHT9X6FI6E4",
-	"a9jojBZVfrOESl28TPdP+NmKm4un57y4vAo/teTeUh7RPNVe3NXWZLZON7eRu+Sgc/lnKUNuPZHT8Rgf",
-	"hz8Wmz9hHMgln7AFQgKVG3ulmZW2EhsHvrj1Dut1jk8ByqnlmW4TXp0yUmjEIFhBupA8j8+HfYIrAV+Y",
-	"0+dx+ot5lCYifSoluXjecndAnjNOVv61GN72dVhr0N94OoMBmIKLYVZx1KGxW3MgMYpEgVEsNP6yE6r9",
-	"JWmhh+UGbioMqZDeV8BdV+DyS4OQ6rHP/vfYpcOdbrfwWKanlsGL8epauO12H6GNWnAnjsLNVcvsvulY",
-	"anm/fEODS29ckxIKvj+zmTb0Sb3vlG9nUhXY82p8JnyNmyl8Y0VJA0L4RiNT9aq+rojnkfbTFjneTZeM",
-	"PQXdIumi1NFhjWJd64ZWUzn0op4evYQLqpY3m6QGDnSN2mGF8uqaTr38eT0sJC9aXjpgr6h6OGRjcHV2",
-	"QyKa080GmPMyLIaArjKHBbAASCsqNWNTBKOA+FG/LSvIusgg1DVSINjv6OijGw3HpmUqnouK01jZ4CMo",
-	"+HnsTHQrqS7FRKBFnNX3ZIOzR4HOqk0oonQrFGM6jZOFO3XqDfyGZX4bYp7Jf7it5vtoliliOlqcNqDb",
-	"N0x8lHKBJSSp3Hp1D5RLD5fy9uTquiEaWRr53RcbWN7w1ce9krfvCw0MF3nlkW9cjSSeM+7Nu5snR/0x",
-	"TaLlVvEKA6Pqa3sj7pjBvVw6A8ajp2S3zVTweVPHX+Bpo17Wgeyxdxn5a8rJzdTdUKEN7mg2pQnzSQfD",
-	"xwnTIV10c0LmSuSM5NZlPkTN3LftLTQs24Akwc3mwHm82gaQjbK6GVfPpNzDd1WdJSm8mivw9aVOztXF",
-	"lO1KdTDLqe0AE+t4wEo7svJ0yg43x4R4gQNU8iqgMuIY+fkAbujaWRvnD3xKrnzSOE9cjEz+WUfX3mXh",
-	"GkXeRX88QEkn4eDk/fmwocjp+Mez8xNlGp1dvBlcDF2QQPLNuZjTROsNs9IYCoKF3jOSxNM4F8bZNGOZ",
-	"KpbPS/D/MCXP92B4KM2WQ6+IYVuX565gfFnBqRiW4JzmjEUKiWAQPUAmbbF3FtdF3WhzGXxKDUShCS5F",
-	"qdphrioKjZsfagmFmOscmGwRFuapw8NoFCjf1rie52i0kQRqjQTY5fgozvKJm/dM0gSrAyOVRH4nn10p",
-	"gZx9msXZYklKeqmUHp5eEdtjVQ0LkBwkqzW20VJMBRRvrnZqn5Z8qk/CdyFBeRa+CY1sC38JyZyLGRtJ",
-	"07Cp/k1SLGAnCPaJTGn2kWUCiBfUdUjAyCcYqdZ3653ne2883/vFmcHypDjELNA1t2Y1DIwGh+OaEBlQ",
-	"Cbsq2TxSgaWz0UqUU76BzR3sMJcHvlsaz4dIcbe9u7vVJjSZTehWt+iGcB26O17BY35lz/XJo7WpO3HJ",
-	"Y1+nlQKnGJN2dvK7KH7UR4X32b2MysxhwlWetVafh2WRRXOCKq5YbM7L8E6uBjc3V5fXQ8l8z05+g2JU",
-	"sqG3SeVnKf+GFJBQIOyT8Pr05uzk9OL49Ler0+t3Z8Omal8zb+h5g9dUg2uVAJbUPKTww2l4vi79rY71",
-	"tGdWtZJXG1qj4w+rSNH1nbZVGWv5EF7fkRsZD8K/QuFoZKkya/sy/lhOXQcs1J/Jq2tOeumlVAbY+ndy",
-	"vSyXL34rLWv1X+Nift27lZRTmNYw0V96K4E8/pw30t70pZdSuSHWv5SOvBWV3/PqF7Lkqvl+Jde/ktNq",
-	"stdajqqXXkukkj/nvSzv/NKbeZHmbP1ryVXbuNe9gXKU7xdv/YvH06f3QntVX3rNgBL+nLcMttl9uQq8",
-	"p6VYFTbQU1xDO9DlgAic68JV5LqE1yfsE4WCsDrUU5z78ibOYuXhmSXzjCbox1MgbKrsuKFveGUi4JRN",
-	"RZzHD4524fiMg4vguzMaR34DgPKnUTIX8QN7p2sKMUFxLXRgfzWw3XqdZvUslNPhSaKtJXrp0X29FS4K",
-	"qdWouFvO6iJ1rBYxNW26SYpViSLoQpBH1RPZCr+AGw+fj0g6zxX2JpaEqnYMpnAliUUu1GCmYiU0vEtx",
-	"Zed1QzYNZXgI1VqehBpTY/BNHTVp3zgvVkVDTRgrqg5rnM555JuIGGai1suF6nGiOFe7Dz168GtQQ5RC",
-	"USpPVXgN26lmCmZ6pfgZljg6AmjPFS9qPU+F1Bso0Fd7oGkCa70bMkhXlQeVzONXlQl6+a57XcPBacgu",
-	"QzaTZg2APNRGSFqbvx4S0157DI3QcZAVwaX+Kf0CNAyZEy7pufAvXwWZ0AYlfBoty5rTEjir6ypeqIFi",
-	"K14nG3Qp1KiPPfBz9gm7yY+omAD/Hk3gXq5awD60r2ATOiNUbBNVpGCXJEKkw66tM6V1uqwaSuHsALtp",
-	"kC8Yj1QYX5f7BfvD9k6/3el391rdzsHfnVEh8wGED6BZtlDjwGxQvKmmJ8ihotQRHoVZuuhx2MRaHAgD",
-	"upTdFK8bpIi7uYg5E6J0pjYipw39/5Ia98/QOWmcLsdA2JpSTu8R1GZGM4j6D4c3PwgcW8UrpFjLHtAL",
-	"M7g669sTFoSSo87xLX9kd0LqmnPIf5Xyi9Byz8Mkvb8HvBlfWgxQ3VltNhNnRWKsaWB3y3UTUKv/AXS0",
-	"reFo+QacuAmUkxZIYqDfprecRlFh6FZSkCKaU2cfxA0r2ReiONUEUf+WN6T+lpJ8dE+szdYtv+V/+Qu5",
-	"SefZiIlb/u+qSOZuQSawXK1eARGHQdD7rd1hnfbuQXe0v7PXYb1OK/+Uh746wVvvBlJOSZdsEZ38esut",
-	"E9846hxv3npkBgAHQ8AdgIwxfbtsUD3GkKNIwigwSww4wODq7JZb/af0PmBDBJbFvJXnohWnm8AzpWaT",
-	"MTqagGh4nMTy/2dxjip5DG1u8oxKE0ekt1CzssgnWmGHHZDXF7PbJCUB9EAt4AoJABG59ars4tZTB3rL",
-	"WYK7MZI0C5m5cnFSLWMRmUOC3ol6DRPrH1sE1T9scF+1uwRANwGju+VQ6ruYMcBhYp/wQBAQU533O3OP",
-	"eGR33IpTfstxHKkIILnAKsOry5thiH4YACPQvCNPYQ/yiZp2uE1n8TZUR9oNuPCtW26gLYal65wpAMyE",
-	"CcSLMlQhmBAgvTOE7tD7oBmqMlBwWy1ba5QxYIQ0ASALuRVVdDtlzso9AM6TzXmtB5kcepxmt1zSTcE2",
-	"1Oit8jc1wYe4gnGaKUid0YSNPirsr2JehzhpJGcAQ51OoUh+RJMEwByg+ZLmkZQodgcZhPcxJyJnsxY5",
-	"YiM6F6z69Vuu+31orM0IO20tDJwG5eRyxvjg6owINppncb5QqNeHGqxnC8F62KeccQHkEX7aQsLesgYL",
-	"VUaKfKuyzUqnXMBF1hlW0LpEMiR5b2F3WKaJUxuqt/xai1fEkyxq9AG0DCc/hEVuiXyRlIATjD4PkPBo",
-	"yoX+LS+A0XwSan1P/ntF2xP0B8BBzx9T2xK9o6OPt7yQj5sFpZZt6cJKK1nIIdgqodtGvuUls09vldSY",
-	"hFykuOXNcAa5eQp9LyV1qBnfYFPuwy3X2Wr6aQfiQYsMnoV4cMtFuhzhgGp4A0zmmdKPisjg86bZx4Zg",
-	"jIQlRToshFtO87lCkrnlN7j3WK05vCKdINC1D/hLH1JGwxZ5g2gcQul1wHLp1HKVILct3sMDLAF0FEJr",
-	"nCZJ+ihvtYD5MNEnvSAobFjNUAF4B3pq3fKNKU3kNWERsE9f8oAslQJpMQM0H9z1dJ6LOFL8ns+nBG6a",
-	"hoUg01gIhKtFy/KWw3ZvHpJe0MYJVDme1IbIhm6VCOUGvhpaI2NV28jccjUOfLfrBGIzgHRpZkDZ0qy+",
-	"Bzk0GhKoCaXjW17t9iiH6KmpF8pVqaRUgUtLvhRpHqi/b8Q4+xSL/PCW7+iTAEGAy9dAd8lCU5IRybd8",
-	"i1zRfAKlkA0iYAMloZ7xdmmzNpFK7lle6dkY3nJSe1Wpp+FmLZk1nzDJ+R/TQpbqK4iarZTMSs4Q+B9C",
-	"UaLSOfFyKUNBsY/yVuNbLblk+yZVsKiE9ZMDrsmAMmk4JnntpEBQl0fOTu5ILwi2e0F7uxd0t3tBb3tH",
-	"PTbWd1Gq9Kgl0bv0gfkE5LKpjKsi6MC0wSuFWb59fN6EdQ2vlQz4d8TIMvYk3JLPoUbHCuF/Y8YulxM2",
-	"7KeEzhRzBehmYMPCEXQiqQJVoSipI13JT7t3T3VBLTZZbUXKSQiLbMFIm7BqDYGneGu/Du5rfL2oSVne",
-	"BLrQxmtV4yExnpXdpXVTMVBgE1KAaRahJSm2FUiSws1vtaFPHuVoiA5Ek0R+HZpxbB5a7kxrsijaDouj",
-	"U/xqnhVmqmiRSyBiw6txE2DqmSU47izdSVG/uUiQBhvFYzAvQP7hLSjtY8ssTl5HUPbCo85xiEhpyJ7L",
-	"d/YQQfGkIXS0qXAnlQUOa0+JAto0bbjkp33VzhztFIclrW2XgreN0gdQqqozxmNSFXokRLuwj0xeIfmp",
-	"il6VQKsMp3tJbPLwRDydJQs5WWSUFeGx0Qvam4dl9gDyzJgTZerGKWoVDa8XUUEP0Hs1ulXQRDYBUnyh",
-	"zkHhx2Nqo1FhyZ/Q3S2UDrhd6RaEbWA2zm4uSa/T3tv0CRVIkeWqDNSsYNS/p5xtJbBdRs/qF0pfWRG1",
-	"4PRBL3UBgsjxQodHEeMeFS3HqEsbJY1o89BcWGsC8suxaAagcrus0HJcouIp6eJCl4JjqUu5ljHaQxuT",
-	"Cw7HRnxY1hAaOHClJ3S5/VFVaVi1LbT8sukMDYaqqioi44TeC4PbkKdaacd1VhrXl7u8znV7CzeWqs4+",
-	"9jViK09zOQ8F2GpRvm6fvB6kquYfcfXL6qbiyipzk/prWGuFrutgKp3pQ8k2gHbvrLdLXczLbd2XdENX",
-	"6pHVhD5P9TUsVMBKsdc4ThLR1Dq+RU4pLr9UtCw1Zrl0dTMwXKTQ86VwhebM01m+sFlPvQsz2qd4Lhw8",
-	"8MjTLETWEDVzDbYKJkuk1qnAUDeWgahuHurCVOQPKHaiSJDw3eXR2fmpOpY3g19CfXUUxwpP3w3OztXv",
-	"Vz9eXpyGh5hMYX0GvloglWw8xCK+S1gVnXaz+m0DXHJoqd/qu6grmNI2WLEpZ/NNLZvmEljHGtaU3HpJ",
-	"6mHhLKSRIG3JuYpyVGqXo4LIL1WkwmjVzBHjQg11grxx+6oC+btFY3XXphZqMa8IC12Ab6aLNBLnViW+",
-	"+n61H6mptW+htbFQdUrufk12DzzURoogrj4qbLuDz0NJBdgatl0Er0wwiKoVR6mH6UZthuIcXdfgs7rL",
-	"mnVf9ehQo3FoevGJXMrvy4tTjQy/PJsEIOWLbJLDqpAsmv85+1b5q3cJhE1BhdZkWKgeqSYXhYQYG5V2",
-	"nJ0yhlpILPJaN0rwNlk/FJLCOAjkdyt1yLaWL+d1VxyokcNaXz006EmRzqpxJMVpfAhwl6HZJz+MSNRG",
-	"9QV/ClhKxg28qTgo1kfn4Iip59FJjQAN70NC5YeVFe4seUQ4YvM7/qhT/+By6E+BHoD9DxRPoeMxG+Us",
-	"OosE8o/Spe1rDqQLeHyi6nd8IunQJ9XqnUOUh+Cfo8KqrAL+oYqr0PDaWLUETN4c5GoheeeTN1Kw/AIX",
-	"Do3xWtEgig1NIgVHUIsBAWK3S/aJ6pbsE9Ms2SfYK9knqlWyT6BTMtwYrY6EH2MeheTo8vKns4u3cl5/",
-	"e385PMVrgKZ8iH868cnpL1cIiHx1ffnz2c3Z5cXg3NfzOD3x5YePBxfHp+fnpyeHRaN3fQSmSb0cB7vU",
-	"wzpBbPdXRcWT7HALMblsALdDPYylNgKBGLnka9A7zLTWYGihpb4dlv4OmH1LUM2Uff4iYLNlnEJdLrsj",
-	"s82JsLFxSeUoZBX2lAXTLM7A9+BmOo4hkCQcX2fqWhTfLpkxeiRanDw4U+LIV6DjVijYV55L1bHNZsJA",
-	"R2AnvsnSqY//HKaf8Xqfx/yj6NtJwIoTJfIHOEuHM03zFacKCyspq5B5Nmfkbm6VaFuGygZPy+gQduzJ",
-	"KEjI9AqTpGg+XdgmU0brkSbLuFE6uQ4j6yXChK1VmgygsOzwUTxV+320NQ+oam19u1Qp6GEJK6oCcAsD",
-	"quL3QxNKduGTan0SkBAPy8zYWUePm18uS0VnHcYrBdFumYhN01I0L/xHyltCqoH/TwU3W6N0GpJtKY8g",
-	"MCVf2TJOKNDtucjl9S07OqG8Hotp5V0HgB6isKhuPbJNbiF5XX7l1qviykPPHFXYDbc55uO09cAyoQFb",
-	"dWhFOYN08b01AdUCWstd26dKZvO7JBYTJpDfEPVlXWqLPb5iCILD+D/jazC7rG9FNCULmqQCcR7QSFfo",
-	"+WYsfAnmPMnzmehvb/8uX/kcGluY2ruluW3rlnsGHcMbDm9w2MHVmRX+J9Xov+d7ajFe31N75H32PclB",
-	"6Sz2+l63FbS6WKM8gVS0Zle6/HXmbH14bAVdi7hwCSUMMcJMqw/wBKB/uhINMiGKxS2X0giYUxF6rfhK",
-	"q/zB0W8/FpW7n/JbDh2VHyWTBC8fTRLbO2K71OxocTlKLJ+pxIlvOQaKdUALA08bKsqkZ7vpQzhoedCH",
-	"pNktryxHh318cKdsaAu2HuvZ9MlOEEAw5SmQDtgAvY3ltlKW9TcX8nYsi7P4Vtzt6QiHBzSI+u5ZpHp9",
-	"VyM7HqZoMpEfKfhdaZerBEwquSf6Qbf/ITA1UTEpoGM5/qBCvUL32PJuLLebEgHWnbN54FPMSqlM8Lql",
-	"/v8gauy0JW+jlMauCheGkGWek+N6RdMdr++5WG+RIXbUOS5VwQSlhFuvKekOU8owUXKdihtdYPS5nFCr",
-	"8H1NlEB+shMELzzDyHmIOkwBHjrVXAM6i1PVgaqUq52xGdVFR+Y07N0yidAKSfmpzesGa21evZHF58+u",
-	"DhU2DRZ8UB5tD/fRNYjZ7+0jGpmjka+0n37lPafYcP+/WYQvdZ9+6U2a3cVRhOn0O6vM7EwFe29AEqo8",
-	"dkhA1+dqH7mVZShpnN4LaFyu//RBvlnmSkpj3k4UeKFbZF0rlbuhvxdIDp2XqHQH0L7tMKjkklZqrlTr",
-	"fRWe9UEHET42fEV0HR5Bd+CKdABZsDpDb2bnmMPSyM6lvnhYSuHfKLdLbDRRNo3jxIRaNoz3xxg6m2v4",
-	"QcrCQetkFuwqpt5hopN+xbRvrMmOc4fh9SLZQZNEf2fAo7/NNZpaQaKYb6SNfEMsrk6Y/xSWX5TReG+P",
-	"rjw73947vfCWsrVuv91u7fSArfkeXgJEbbd34FL7PK3bg8/+0xYtidbre+BNeWqJnaAVBJ21OHeFxCTV",
-	"var0U9SlKbC6/QCfOY4hZckmRAxOMo6n0SjmahRSvdFQTVHqeN7u7QeVPuXFxraHwYEUiYG0JqxyvU6v",
-	"HXRc7b69vaDd7nnV2hQ1m0qPbjlOdyvY2YI3KgddtN72TNwC7r9k8ZX3O23P95BH6y+cQC+p0ko77c5e",
-	"q7tXX2wtJa+y2G63t+NcLPQjX32xOE7HWqzyIK68XPmFzlZQWq7xJELtS5UlrK74AIfY63Zffn1UG7Am",
-	"HWipYP5zKENyn1bQUlZUjqICovRpvYinfGuWxQ9xwrCyoyhsgJqJAkhUf79vpyH6aEZirFlqLtqdiF6O",
-	"9dHUi3IKSPb0b3nKi857pqCEjOcZKBZFcNqvRJBrCQNVpeyWr6KVQUql7bhUYIGVbAiw13u33Bj81itf",
-	"x1KPTHDuRUb625rf90VqVlH2UZZtprN+caT2USoKeOpEvxnVyypN9tRBbEm27MhO0by3khxS+bNJBKn8",
-	"/QL11NLfCk+8/qHK9q1+up7uhLtUe+oE/UBqT0pBlDSkqMFCG3G7WnxjfqsqM5UvXbLWmzogq0hm1Vlz",
-	"6/3+eyzSYTxlnz/fesrGN+4Y6MOaFBljRZ54k8fnm/Th1KhqHepRHYheSD7qK8+in/bBVnCwFXSG7f3+",
-	"zn6/t9faaT9P+66Q2qto3k2MyZCFipCrBJ2weD4sKB2qtHmpYz/o5lVdHeR3X3O1guVRItgoVV5zjdLM",
-	"KwEfTJYw4UBpgquTi9bX/A1+eaH4O6yAf33d2P/T2D0fllADNjcvuoBHLGHggtX9zAo28qvuPu2dX/7H",
-	"4Lwd1FqBoVoJrN7kXKj3PYRL7rYN+yvyGJCEMU6tNz1o48mpqLVeY7uz1W0XJN8O5OIYB43NMLXI6+/s",
-	"1VkYanNmZby+p0XCqddvW5BBuHirWYr6hA257emPFP0j2iXgae+vlDO1Dfs7OwdFnO9dJgqpgCDxcllN",
-	"HfjV4ErlLiDarMZCv+L/ant9r93RIWBynKSCqRZLHWl8pY9S+xsBTLJ3LP/jeyONAu2953HOIvJTzO8j",
-	"kGywscFOxwerQhH01fUBCa4uAexCkn/BoD/YzYZ+BVh1ukRuwr4EwU7tQ2ZrIO0SLq76VLC3FwTkIAja",
-	"nW7xhb3SF9RuqU9gaqe6ErXOQ8++Ja9CgcGTJOAUyuWWSL9W4Oy99sHewVawi6zCRqOXF2x/K+httTve",
-	"UtKW2+hVSDvlav8P2u0SWLnkw8VXq0jj3tuja6+C163/pmCyvYPOTrC329vrFnfEwEjD7S+upQKdck7d",
-	"0TlI7aKjtY/rF9V8x/UTdMexfqg1sNG/GdbQadq//Z2d/Wr7k1+xI+2uvHlmWzrtvU6359mdhL3Tn2BH",
-	"qo1K1Ps7UlK5ms56P0LX8Uks8hTLuN7QmOcAQfHBtBn5VfdHVY+LGWOjCYmnMxbF2Plqfn8PqEGMjCYU",
-	"8vkn8ZTMQfkf0xFTsBxWR1TvXUYGCeXkWP4tzTxXD1OlWba3uoG0THq9fkfKHmwrqrXeyOvvwQKL7pzl",
-	"q2+aP8o1Fay3xnmbrtWHZhvv2T42NLJ6qCSjkfXXlCPNNgdBq/aVyDO6QLgY9AgYwRVqa+sWFnnr9ckt",
-	"stFbz1eB0mn68FI18tvim3v/sqJTCUxtJAEb+3/A/14gQ9u73Q452A2Cvd3iC7vNX4CCh391CfpdqHwX",
-	"Kl9JqKwlPKoelv0XOVdWjssoYfeNx2J6Qe/pNy7S/E0659EXDN68ZbXYTWQc5yvFa+wWpk9HbIr09BL0",
-	"1ohyEqWPPElpRDZU2BioXvgk5g9pPGLyX3nMWUazWP6PPB59ZLnwyQMgRGRi0059ocX33l+fPyulBYMn",
-	"Vrq9O3hShLswjFKkTVrvfu30mFqRwNIcmaLg4OVJMsuzX8xIL01/ObHpzorMJHaP3G8l2WWN3JZeP+i0",
-	"2u191KpTrp3kDbktpbVqxy04Mr/qYute1BXTO3v94KAVBL3nedr14l/V154/pk3ERmxOpavHFbuy44OO",
-	"EykbKtXLYfm07T1t0AQKp3a7H3SU4tTrtQOjZR6ZwKM1X+3VVkdpV5N5vjfPJIHoEoCiKfginWdbLIv5",
-	"FtYPtFTu+Ha0LYfctofYgiFas2hs+6zXXdFOsaJ9s6IztcuVRagiuGfPf39bHZ899RelosCF7gbtl1L4",
-	"6gpP0b/9u8qzYr6K1hUQKNiSUauoQLMCdLlJARqlWYQAkQoNNMkYjRZQe8eJ5B1Yc7WhNlWg7C0XcFRx",
-	"dzcNqGhRWehKwvFL1SzyobiofsKCc4NAzyvltGRo4wADxtZsxmgmtEJgjVckwD5b27KTJKzuDu58lWWK",
-	"Vk0JgWYjx+WK8BeXb9wgBoA5/ufnFDjAElUtvFUh/URawLdf5+GuyIeNpxkUUkjahz1Xfqa97m53VxrB",
-	"NIvUW3akstPd2d/b7QUHbfXMUJVXnMT3sZSjXrfX29G/4bxUz0ZncNMg22u8887Ofmtvp67gQAsTAyIg",
-	"pSc2hHSif7vKMio4881lL6VvqsEAveE58sRs4SvXxKhx4H5ES93BZXakOY1iSwau1KDSF2RbcCmv/2v3",
-	"oHvQ/fC0WA72toJd0Cv2+p3OWiVFxXhPyWKrnQeu47DMVKFnqwCjLgbvNRT1ygm8Zbkp5G2aEDy8bT85",
-	"kBxEcyGY03ehXxP6K2FyryjwhX1Gy30elJP5bCtPt6Di14EY7pDbSkb2wYIAj4YWiZJkRqmUKAj2lNME",
-	"Wi+AaFANVPTaoGrf1eUhflGBz7KUy4J2Xy5Y1ZeeTNg7/IOLxC9d+lg7i1fn9SWOtWLYz1kFadCUN1Ke",
-	"LDatO4IYnWuE/JRQH5yeWHEcM1FHGtlrZ44tTRJrSJOaVbSkXwu1pL0TNKZnlereqZiQiAFWkavGqkFb",
-	"UelnXUmGOzv93r7X1EOkPII08vUUJWNZZYo3mEMoWRNNFPNYc54Hw3av397rt7vN86wPY0+2veJkj2hC",
-	"FaKg+FLz3u/v9JrnvXREewlb65AESoZnzri33+8cPEERagB7gjsrTvCKZrkWY2vMsBNA4t3usL3b73b7",
-	"kIHXMMP3by/3B7u9n8r711lxftfr7p2aGTCPdtDvdZpndl3ftu6KpHkMDXaev3E4vW6/s7PkaEtjkNI8",
-	"DxTrXP0WPXeO+/3ezpMXpny27c5rXo7S7A76O/srXo4Pvgc6nPEgdIJAbmI1X0f11ClN6OR0NS9kFcrf",
-	"a2xSVmrd82xlY2U3pVUu/WeoknMEWh3WwHIDxORGbaukn22wL5utEOiha4M4pw2uQrt6Kc181UFQvdZS",
-	"QH2QoOFrfVrB8ulnyMDyL+rx4sjhUXyJb7Ao0VvHO1iCJkyz0sK+VGDWWBYFOHplYB2k1aOHCEMvv/+R",
-	"kbCU2NUyWV1W2wiDelhxJ8D7tvdEzfIH0eAGNTUzCjLmZbHYKNKfKQfHgPa00mJRYHGG+zs7+2XDq/iQ",
-	"TmTrkR9pdpfOM/JzzB6LvLWbdJ5PZmmWL09eK6Ws7ZP2337x6inWn/2vavKVeh9jftMSK3C33wta7Y6q",
-	"ZUNITOeGv1domXqrd4Kdjrzq6+13u/fPShz8lg9hrx90Wvv76wXxqtes1O/8Vcxxag1UcbsOAQb80VDH",
-	"fZpL9rwT7LaX+FXlzx/8Z6IPAeV2g52/v5Kf1UiZ5/hZj+sJoEu9rZXnlc9VHTBs+HfXawNYUqm9oY3a",
-	"SY340UqP2VGn1qMDs6upPdWOiGRDw+z6qjGmquP3yUMsqFRshPz7iJEZy6ZxvrmavkQF4YxFLAJ/7SB6",
-	"AHvdrIRYqaWIJ75p61h6dkuVLPNQScsyC/tW1Sx7bV9bzypGDwvUprmY0wQLVBER9TWVK5278VLt6kpR",
-	"rUO9Mt5CRZLysX+aJ1vvN9zHr1a39dXKtdZVGfb77U5rtxc8T2XQxPP6OkNkj+RQGgw2udIYDtrLFIaD",
-	"9vP1BdixvYOD19IXCn75XWH4YyoMNYmOWAM0p5srKxGqlGRFHULj/WyMgYfznIyTBcs2MZC8pj/FqmJZ",
-	"Ku7lt8uiHkb7VsV8ZVlfX9JbE1jqVLGriF7Vr3KOA71U8p8X83X6Vo6yOI/FhAziDDqgnX5iozn0JDlO",
-	"5ndIRv+0lPfy3I2M7QWd9v7e7m65UOtosL6APeh3g1YQ7D1PwKq9fX35am1Ek4iF263E6+5Od4l43d3p",
-	"Plu8wn61d9uvJV5LzQO+i9g/qIgtnWJV6q0sZFVV5UpCVmPo2eh9awrWUoHnUtEKmSRl2aqSS75R4Vpb",
-	"2tcXr6UpLBWw5ULbVxWx73CoF4lYJH/9JaczXRMnEslO8KRH/SuK2NJuy8HWLGoeq6LmQ9Oc4j6Zj1LB",
-	"SC6JOhdry+ROu9/baXUPnmn0qpN4fZk8tQaqyONTc9CPVCgGGS31kHeeK5Fxt3bWBHleQyK7OOt3wfzH",
-	"FMw/OAXlygIZMAtWtHmhfdOaEli+s1TwwgPYEkiwXMP3Ql3TCl3f4lywZFyW2zDNb1Vs6/34+tJajrxU",
-	"SGMT3NeUzRcK7/lFxu9FDVFekecsoVC8+QmJSnW/KtFoqRf0P00+c7UChRJyBTPCfJxYJPL0aU5STiSZ",
-	"bU3oPCHjJL6fQN1hCcujEcJD9+hdX1B3++2gtb/Xe56glmfz+lKa61FcoWx58spk3guWmcx7wbNN5g7A",
-	"yAed4LUENLKw7xL5j2kqw/1uEMCAiCY/qUCwSkdfah64rRE2punoY6luvb+9De3zJ6nI+/vBfrDNspgj",
-	"AFaNlEzHfcn7TOe9CbTzGQ5vsP0f/L1o/QciQEprgWVGRXP8XMCrh6rrIva4lwLxEepRS/U2GxXRtmlE",
-	"P4kVqvAinWfFDGFStQp9bDII9ziLpXQGop4YRQXm4PW9pvr9Wi7vj6nIsbFROsYZwPLNNAZXZxC8hxAi",
-	"VAcNhzcteQ0+mEOtaUiF+IAOpgorx3e3ZTKF5L5Vy4JtBhclgJIkvb9n0VbMS1AlCunAJILWD34QRTG/",
-	"N+SpQfMLEs1U5Tl0Q0h5Y6WZ1esAQiqVQEtz4wPbtDDND6zJF5dC7uqnLSVErcorMFzlYkBM+t4sk6pF",
-	"HgPEVllef/j8+f8PAAD//w==",
+	"7L37d9s4ki/+r+Bw5py27peW9fJL/uFe2VbSmnZsj6309k47twmLsMUJBeoSVBxtr/dv/x5UASBIgrJk",
+	"x+nMdPaH7YxFgnjUE1X1qd+9STKbJ5zxTHj93z32mc7mMYN/DyaTZMGzs2TykYXyD2Ixm9F06fW98ZSR",
+	"yUJkyYylPwhC8UkSCRLD003P9z7ReMHka5Mp5ZzFXr/leyxNk1R4/V/lh0Pm9b3BycnF+/Pxb2cXJz8N",
+	"Tz3fmzEh6D1TX6kM7T1+8D2xmEyYEF7/jsaC+V4Wzdh1Rmdzr+91Wp3Odru93ToYt3f77U6/u9/sHu7+",
+	"w3t8fPS9OOIfYXVvWXaiVnDKMhrFYnCXsfSSCsH4PUuvsySF6YdMTNJonkUJ9/reFaOhIJm1fnJLJx/J",
+	"Q5RNCfvE0iWZ6yEI5aF8NEoJTzImfPIwZSmDt4UcPiQpmyRpSOh8zmgqyIKHLIXf80E4nbGQ3C7hzyn7",
+	"fwsmsh8ECcwTozDw8fvyiUgOmi1SzkIScRLQuzs2yVg4CkXQJEHK7ljK+IQFsKXsLiPJIpMziyZTMmOU",
+	"4+roIpsynkUTmrHQPuvkgRMzCNkyayHq3ASZ0DRdEp7kO5Q/nyVkksyXjSMyp58/RnIhkymbfJSbFYaC",
+	"BPZ3AxJlgsV3kpqSOUupPINR6PW9+8rheb6n9uY4CZfy3CI+iRchO5c77/WzdMF8/TdzyOoHSRhvWXad",
+	"0YzNGM8UJSzlv9chgR8EEfpdxyHPcSTHKd8myceI39eesf6AmotaazPK2Ew01cujMGh+sd00W1DdT8PG",
+	"3l/VL83bJFz+ZUf/APyVMjFPuEAJckzDK3wUBkh4pjaUzuexnFSU8J1/CrmrRdEjJCfR+GcaRyE8NVRy",
+	"oyiEUsbIPE1uYzYTktgTbsjQJzSOScrmSSoJOEvuWTZl6QaCaXT+8+BsdPrbz4Oz90PP9+4iFsvd2pks",
+	"UknMy4Ks0n8ks4XIyC0jlJPR9QXpddr7RI5IkjuSwYwX8zlLtydUMBKzLJNU+Og//dmY8vuF/Jj9Wf1H",
+	"89nsIXnuB2xi2cmW8+KX7F+b8lfzSbnryV2fHHdOniWce62OEs5iMmUzKo/mrym78/reX3Zy9bSDv4od",
+	"oIUrRWf4YpFBpd5QE5dCLuKfJB31yYzGd0kqOe1v1xfnPqEESAFPhpGHNOH3RC7N+mmRiShkknUI44sZ",
+	"SVIyp3JPuS//TcksEkKysOSJSHI77GeTBEhRAYkjIV9G1YDE6hNGJ9NcZsvpkHkS8YylejbJ3R3joRw5",
+	"4vNFlkuVFBaVcNb0Hn3vTZLeRmHI+IYcRsvK3bXj+oWdoinwhY9qkrJQUhaNBaEpI3Ba5HaRoSJSBsCM",
+	"Sp0CBLcQLOyTCIyCMBL0NmahPAxte9jbYkT919wf30vkQWmhKgqTKFpRuZ6/ZXHC74VUkZTD+0a/bCC1",
+	"3lxcHY9OT4fnNmdbpkKBp828yGG70yJhwoTa4xhYISHZNBJmGpty916/12q2u90vz92bkUyI66gnGWDl",
+	"gkEFGlkQap1Pcuc4l0ffG0mu5TS+ZuknlsL0N6S1SI1g3s1JZMDJgrPPczDhyB2N4oXkfw5CaZhGvEAa",
+	"LiU2Hl6dD85+G15dXVxVrGulyMkkWcShZq95msgTltsyj5nUIlm6JPSeRpzENNucDkDK77ZaX5YO5Oph",
+	"R0C961kDAahFHskDl0RwK1eapRELcQFwbudJ9iZZ8PC5EmLBP/Lkgdfw9nlikY4R9PfRJ8alic4+S62w",
+	"AV+fX4x/e3Px/vx0Q76G/8s5G777PD7ufeHzKzkwCVrEQRQGWgUq5yiTFk1IM+YrruQJrkMqR4s/U/UC",
+	"nO57Lg2WJI3+C8X3BgerNPrAMniqclvbF1MK8ylZ2sntP9kk28QLfj/+cXg+Hp0MxqOL89+uhn9/P7oa",
+	"ntaZZ7WWmZRv2hJ5pqfc/gcoeLCGJCE9JGno1lvyl5y0ZjSbTG35+/zlvxmMzhx3AWxGo1h6NqlkdLDE",
+	"1CTAypskacom2fOWfXDwZanbop4o0XKqD9tTXEYk/UGQJL5x/PWa4AwMa6xHcvka8BIHP1P1YgdknoiM",
+	"Wvt5Z6s7n1BBgqqfHajbBUGiTLudJGSTSEQJ78t5zVPpXWZLmxSJNFt9IqQiphmhmrVBhk+TOBQgI+Em",
+	"QtCltL+BhFIYRVLXXUzv71koZyV/41lKJxm5TRn9eGS85tz+FtLZjpck4fFSCpAH+dkA/HEjHNXWBJJe",
+	"2TwTZCtQfxpJiztoSAJWq4mUVRiGabu6l2+iVGRmI+NI2ua+By5U3xNZGvF7KZPkA53q29dskvDw6dcn",
+	"Ubasvn0SZUugkOSBu1/DjXS8qXZYClU4briyYCwkYpo8yAMmW6x53yTBex5J8+OniN+HySzw4UQouLUN",
+	"5zejsPq5Uajlulppk4x43Zn4JJlJay0DczgMCSWcPeg3gSWkLlUPpGwe0wlTxKVGl7IzSWc08/rSwtrr",
+	"5ROVBpfU2I++J5ngBIRQeb6XyB5ykc41zuFWK2WOpY7TBSN3Sekm7wdBzDv2LNXIt0kSM8qBgdWfkKfl",
+	"x2zCBEKM44s7kKCrpJRmfun9G63Q/1WRcU4aHypf/OCyujWFPsFHfUI5CcxfwfgJ4JMB3IgG6rOB4dkm",
+	"GXAzuhIEaAlEQv5d7hcP4aIBR5M/qUMXxVOviiT3p6XXYERGxNUdprKHBciNo/wiVY3OLBkRNPT7khum",
+	"Eb8Hu2OQX7ca9bD2eek3hvwTi5M5g4MrSaB8fBeLiaLtVDCH1U4mqTKnQnV7y1goSVNfUnLxwFIllNWF",
+	"shqzeJ0JnA83kXW8Ls+r8k1to63FneovNE3p0sUYbjLFFUjBYZYONALzF0QkMwYHptSx2mwyjxd6xZVt",
+	"LC8Dz7pkITr81PyC2HJZfSLkTkdc3QqZe3I12z7qRVu/C7wx0stJONxIJQ8czhCvhHhCBBOS6BsONqBx",
+	"rO4fc4IqcEFRBdD4gS6FnKhcvX63qhHBmHEvvmjnFEImKbuPRMYkNUmGdhoSmbrLRp3P1XBINEfyD7bA",
+	"kIvXbr+0tYS9e9IA2+q12m5dNbds3JUnqB8s0K552zEy/qE86n9ApOVjxIFH9KTj5F7asE0SHHdOgj6h",
+	"JIykNUu2JgkXixlLG/m1Q3W74MZQ2jpgcDu0+RGh95Loto47xw35tYgL655HEtwPwsQj7uLkAXQT44uZ",
+	"1BjHnRNLS+glPvoFtYK04Ff25INLoVnEbcUIShaKJAAw+Jx8dFTkXxDwJaOYx0uHFVfi25Uq1H5WWlPa",
+	"j1n92omOifgmMvDkK+o5sEYefY9Npsk4+Yg3uyt9EfPgo28CAk+9dKae01+zHKTVL47Ng/KtlHJBJxhJ",
+	"ktt0F+FFyMoRnC+VialwSC4KOkZa/SnioYvJINwDckO7EdSQN1zc/79FkjHJbxcXP43O3wLPqQeaJPj7",
+	"+4vxEP42T6MJC/HxohRDRyyDt1hIlszlEYVMRPcco3v44xHEZeNIGN9KLUUEuQESZeQuijOWIiPLp8mW",
+	"tomlaXmbZChFRKPAqLgaz/dgBQ6m9b2TnIarAg9Uj6AxE0TResGGiAQqr2yaJov76ZF+CHXJJOF30f0C",
+	"rASpghmnPGuSsVOrtFxaivCEb3N2TzMw79EU8EkCU6Rx2W7odjzfm0U8msnlt1w2xEnCMzpxSJcLaU7S",
+	"pZTCE3xG0oblA1clR0gzuo6yS1LCF7Nbllox1w2dJDUlJN91nZl1XRLjhuivwEcjAdEvl09Sp8x+UmpM",
+	"jdMkwfDdYHQW9Ekg9woNeF7cnSYJLn+8OEfuiikPpcer9qtJgncXx6Mz/HGW3Eax9dObwS/w9zv62fyx",
+	"au+rAVAfyFeANNGCg5CGsXnVZPFJnJPNS/Cr53vwi+d7OLDne28Gv7i1YUVIFYR69bRNgFhHj6W36dfG",
+	"ibU//vb4MvBJMBieqksKjEh6fe///jrY/seH37uPf3VRXEneuFnCEpIo8zRB1lsfVRmXuxbqMoEnZmAp",
+	"yxpWxgpc2KirXeNpqDSEKguqUU4Sl8EwTtBlF5keqbyaAieFyeI2ZvlOIU3JnVKvnSoLYT337SyZ0Fi+",
+	"InWkwzn5jynjzkmRByrIjIYY0jV5HdX1KTNNB4ws30xrrvUEhXr6SufluGWanmaeviPPkmsmMnpwixKk",
+	"MZ8gfe4d7HYPAre5PSlxxCYmUcjmNM0WKTt1elzyr3I/zGPFw8Z788qEPioDYtVEbFtDGlmMhud05piC",
+	"/Ks+EvlUUZlUvo0XDKtXg8+stRTJNguHOw5ZPbUcoYyd0wAubpI54+aH4S+Xoyv8RVHqnIoMfE8IuUbZ",
+	"Ukrzq4ufR9eji/PBmW1Fkank69tFBkbSkmVoHqQzFjZJcHJx/mZ09U4Nbn6xTLCTwfnJ8OxMP0H5hMWx",
+	"/cQacsgW57hKz/fUqqRkz2fu+Z6Zkvy3/vjagr4gWs8ikdW6NQPxURhdbLk2amEC9BFst3iBsA2XjeIF",
+	"h1/2juRn4MTRtkKfFK3OP5fT9BwR8Kfxs5yU/Qo3m5OSM/TkfYyDXXzC2QMTGQksBR6QuygVWeG6cjVN",
+	"Fa2k595DVi8WX5PXm/ZZYbBu/eMx6Z8qxls9ndsXnIpjYfOUgRsJd1YP2i6yMl9Vpm7uGUvnJF2wL3eK",
+	"vhdGAi7fHIs61T8VLZ1ISH8syjDn5AXrMuObhelk8eL1AuVL68SppThm8IIOxvKEs8bGe6Nn4dqcuZUj",
+	"7Try/HfU8wkv5F5holQ2pVx5nJEkLAgJbD1ME4zYk0D9Hek1aLxgR/OcbrOlPkaNZlGWsdC8K31BCNrw",
+	"9YnJDK4Yy7Vf9ko2Hm8NkSJ9M0MbxnnSG1soOvClCayyR5Pyhqn9goi68A2/YvYBHpt1tnIHDZ84ZIzY",
+	"2MoJ8T28vC1MhkymSSKYqkUwZok05lVRAkZ2JjRNIyb+XDZKUSBC7B73/I4u4swkurg8TmCFgCe5MM2j",
+	"e+qaquTj23J8y6GV4JuQqoqfxRsU+wuRIC1kOYjkyOmqEFPE7SsYzoRkTpVc1HDfPZWUwUbrflrvqiiY",
+	"VTNza5axxuJXz/m0qGM2mHS4jgqqzj3MNcuLJ69qZzaceC49fpA0kTERFKe5NkVxczwFIb7GzC9L2muD",
+	"6SsNpgJ+SgyuUGeVE5hbmuj5R/BcByNdfadjsYJVxYXXNieHe+dv31z+3amHtTg+wjPQB4Ip1etXjB1V",
+	"kqgLM4HrYinkVWSY9Fpd7aeqNLk8DaTX6jlvVf51fSyjU1/Rv9IFc0+RR0FPg/mpjU15ABCWKErXkp2R",
+	"Hypc7W5unNaYWl/C+1JrK9oz2hh2pEpqobqhN1A13HOhfrvIjAfH2RGGX8SUzoEJdD1f1caZOCMJJ6bC",
+	"LFccUtlaAbmIm4KBL3wpa03EVStJb2NGrD+X5/mM4Jj96tppROXhfkweSAD5EgFki0qTkgSXw6uT4fl4",
+	"8FZFf1k6YTyDpJvi/ekkEVmTBIN3F+/PxxiWij7Ls55hwTIngb2thchS/hHP93AEZ6QWLlnfpMmsLuc0",
+	"pMvSmauFrHNdDKOPk+rYZ/QLDL2o0UDWjm61pBZst1oNneOsNm/VMZugjSPsqwM4q25oT5PJwl3YOyCh",
+	"+q3I5xPKSZg88Dih4bMvaczQEP6qjWuNVtK9pj3YHD1gXjh2ZNQyyBr1gCD0NimVRuVh6TXYZ5IySKIy",
+	"oa0vHxEzi3mggszTJFxMVJLdE4JAvbfmSrgzaGOEFLeiN/bIa2Z26WC4edVEOaCsIehbsgPCHbCrTRKM",
+	"zn++GJ1IgRPxT0k0YfJv49H58Gpw9Z9Bn2Qp/cRiEmURZylNl00SjEcnPw3H+BsX8yTNSBZNPjL50Z8v",
+	"3p/8OLwK+kSw9FM0YeRTsphMIYR+McZfKF8qozaf7YbxFHttnu+pRch/6al7vofz9HxPTcrzPZiCU9wt",
+	"UkdSyuBWJPEiY+T91VmRViRf3jLDmpLs02RWIIVFGnkbxW+0dHjGvYaaBqo7PcxXDeCY9L1XiOGskE8X",
+	"UGRhnYww+SQm2PhkDoFZBE6+5GZgoqw5+dJwWGqCLti6Mu17Ht+35vvknPea3o/+its4ySm41gIwMabn",
+	"RZWM+fE6js0rCKGCl1REIqlxImmag55kCYmT8J65MrXUM+PlnAV+yVzGK0XY2mK1hsMlomk4wGpPASrV",
+	"nW1VeAQxOTI920iIBUvJPf3E1B0Wzr6S2rLf3evu1aW20DRU+/NEZo0efp4mn6KwdAeihZucl8WYtZ8c",
+	"pzSKI35/Gt1HdXQdS4v+LllID/Q+ykThI+oO2Dp/yM8Mur3ervMuiH2mkyxe2gOalHOwoXQsC0ejy3KS",
+	"Wmv78MPvPXeSGizJaV+dyMkCP0kD6efR9SAolLCA09HwSfBucD0eXp0Mrk4hTe7d8JeAbA1mLI0kIw8/",
+	"z1MmBD44vB5fXQQ1vjvm4anrqmQ2S7j6vMhTCm2LSE7J87388+DdDX+Bv8GXnGbPS7zvNcNXQG6jjM0w",
+	"tGfYzu0V2xwgDfKMfmQcMnKuTqUVuzS/ysN6TjmCoRC7qBXeAIrEGs6CsSl307V5Foe8on9SEGlmSyos",
+	"wxPyXxiJLatBe89LJ64PcZVyNGKlxig9kyIWKiXsiQJmg8gUQk9dKMQlma1dBemsquecSuAp8fyvEZWb",
+	"1Cq4dbR66a0/odlXGG1cU/lEwR4IEyt+jRvXJMH1+OJKusAaEi+3IORrkAwRp4yGS3LLJFeiTNpc9NhS",
+	"Bb75dGFTCXqhvNBa4lnF0QZpLc8YqKptkwetyynr/KkvlCb9TWVH66Rol2Gqpey/e7b0q2Q8f7H05fkT",
+	"zsBQ4WHqyuJQbs6Ch+gRhEY/WUfikyQON/euDDdp1EZHhk4mqb4W1RF5Qq1dTVmsnCiuRZCQhYtJxsIj",
+	"kzgguS4gs4gvBAnszwY6WHpLYypJJFysV5HwuI4k2fjK6i7ilE8iGueC5ntN5fe7mAJJvcpdzPP9nYlb",
+	"fQp3LRPWfs5ZukpxbnR9U1bbr3KLk5c/kXOsOqWZnTSVmwUqIw6Lp6RfbyrJircpCNli/hZosyhRVbJy",
+	"FEHC5AjrSsG7BTQPhd1TuAPSWcIrMwhMqEnjecjZ5akxylCDLdJJYBEnQSkzslnKWgh84zneUgG6Kigm",
+	"DASO+6EXugTaml2HPuBZUNwxy2oLMU0eq94kad6CWavec+cEMQ7AhY5gMI3FylEV5OER4Aoo+EP91IRy",
+	"SRxxci9PYKvX6tblVm1kY5UJYU1j67nCNjZInevst4ETV0YYvcsAlmLOqAZaZKGCSZCbhg9vvmXugGM5",
+	"0yYS85giEJPTzsoTKx0m21MJnA4fycp7LGZn6hR0vUdgfq+Zow8pqVbuNYiWh0gwlSPWqtjx+0SJtSyZ",
+	"k5h9YjHMoKVTRB25oRvWfmskCmk63APORJQ+TSQ5HstCZFDgfs+K2Gxq3px9zpBI3Kf/jFw8v85rqKTo",
+	"bRbXHK8u3y7zKglOR1fDk7EuzgMEEvIwxSpeocBJ4qXj/rVJgsHbIabE8Lwe4I5QHccGJBLXrRO+Z0Cf",
+	"jqSnhxoK0ZgjYWIaxYtXnKznezCC855waJt+5byPTP5geCiOGEcs9SQRmG5BMxJpu0rYfHCEgAnSsAQN",
+	"rGlX46AjVQHup5O1DeZr1XhRYNF4V2KgjGquPD4xHiaSkgBcMQe9QPxbvWcadp8sBN4WQrk5JanOgDBQ",
+	"UTy0gez1VCIDs46g1HBP69dgWFP1+7o5bO/oZBpxtm0mg0sBADaAkDBrlH/KxVe+PIUwGAmE+7hLGVO+",
+	"tlm4YOknZgyeAha6TzTspk9q8DgrPyBSpU90F4vT0fXguPAX7GvhEwPM7BOD5QrirgjR6yQShQFa3rDC",
+	"lm9dvTkhe4etdqMOQTwqCHB9+7DjvrvaqUaWgqNKLY1NGIAJCIlGkj7yk8/DPls7W7/+3//Z+fDf//Nr",
+	"q/2h8b8a/8sZADKgn7V5OkN+H0di6koqVBNyS0fbF5rg1bv+mMsbKoJ8fkkPiJl2Bs4LE7Wpd8mCS5Mt",
+	"IzGjeI2/tr+CcuURFOQIX2hXr0QMTGpFJCJQCySoS8KhBntaOy6W+IWnPjiBDAvwULjoNcEGy9/rk0DN",
+	"FhQEzgyuJzTQPha12LtlqIG8FxjqxjyS3ufP8Oru589GUIOHUzAqHWmRqtmCojVFOz8IkrHPmUBs0uwh",
+	"2Ua4DhvAA6LNlQDr8FwFVk6HNUAeHXeMtHiXWj097D1xsNdqk5BmKh4bzaQ2SgSD21NoIqBRdQxCD5gi",
+	"qoMHWCLoD0qzS5CtQEPntlvjdqvf2u33us3O4e4/Ap8EnVb7EH47GLe7/V6r39sLGkemk4J2A6n5OggM",
+	"TqTc6na7h4AYw7blNAMQ5BU9JxaTqYF3TbVoFzqYAGnTqjUDZEbVfhlsTsAm+gH8ABrD7jSJukETP5DA",
+	"XN4EZCswFzRBA1Un4I4mpSO7uQl/7z1uy/909H/G+J9+4T9bNzdN+a+2f/jY+N9b//jvX/+/7Q+FJxr/",
+	"u+bclzTOlifUBVc3IDH+TLbuQMjzjNzFS0COo2n4+gC/zwXiVauygXithdaC8T6BnwSR6SrCrP5YDcKs",
+	"fG0lvCyMu2a2KV7eOm3/GZO/iWk0N+kXeVygErNyBwfEAjKya74wT5P7lM5mUj7pJ32SLefRhMbxEozz",
+	"KI0jLh8YDcaDipACJy0Y/rS2s1E+tU2CQzlhl9FqzTLNjq6pQjQ7APU/QXPSz7GpTuPW6o8rQY0TKCDX",
+	"4vDPQ62tSZ+o++pmoLVy8BIv1YDWvmOhJIq6SKT6mUQciV6aW2jpvbY8CWb46VH+5aDwGIiViDvFipq2",
+	"LVYKC32mYEFANodk0d+rkSyqYmqFaNkE6q26MXVypnJ2PjpG0mZZk6+r27Y+Zxdpq8zbjmWsydx6Yejp",
+	"PnH0wN2FmWj+dhFYAZYax38eeytSqfL3U2T9JG/LkSNWIeka/j5PXMHjAdTXPpeTg3JViM4RSuEK9Vhh",
+	"bAuWSbsbKs825v7bJFyuz+/nqtTYcLv8Qy2T36q2diXKYp9NToTcnSPy4/jdGfq7wTSbxQUgkmomn158",
+	"fWj9YZpIJ4Q8pBpPFL/z1EZlcEmzjXSAN6omQhPxur3gIYnuOcB2Z+UeDHD6clAom3CfuCqxAAQO6HO5",
+	"4HgfarVlIVFWvxmvm5bHNXjeQxplGeP/8tv46HuSyp4uWs9vrHMuAVJNaV6qPo9pxMuC/omATq7oOGDA",
+	"jWo2pUbLyZdWKjleBmFcoeMoD2mW6EjjetthyEK3J5RH4yAFODEqyI0nMnp3h4/DH3PCmjIOvJpN2RKB",
+	"8YqtWZPUSq2MTJBZ3HhH1Tr/1bCqq9hBbjjGFV3K2Ui59fkL9EFZFYNAXFP5wvasFL+gceWftKJFKrXt",
+	"ZtzjZylWJM01VJDq/gWMhyEUIJL1uFZjHUuObUDBttRoShAokH7BsFZk5lLzVf31pGJHyAvUXSu0eR7O",
+	"UVxhOr15fk2MR+2Zfi7o6134yOZZGb5JJwuZWxJkkkq0x4EOALc0auiIl6OSyQPX1fcgRFEES7k8hX6N",
+	"eBz2Sw3AoSxPesYoFpfcKoYEBKpbtkxUDBNnrm65s8S4wM50ZzO+FXuCgjbcXvnXfOOOLOztIvrH7dJJ",
+	"SJLYkfXkOejGDVqDKC4Bys0tFiKmgHsCSSyLmR3ssk5az9sZ8So3aIGO1vU5YmEo8gYXQjfvcLSGelk1",
+	"0VGp0SJmmJkWMqszyfNmVmu0vUGh+Oh/z01zpEvYrQNX3aIV21+g2rN6ONldS7cqyTtRGDTWhWj4pnPl",
+	"ivvlG0J0RY3K2G7u2K7ZTBs8r9pS37cz5fM+UqYfka+R14VfuO4SvnGQjbRVaEo81HH4vD6wjtPYU+B/",
+	"ki4KbeQ2AHrJu1NV4lJ6UU9/vYAsr5Y3nyYGUH4D3BnVJ8A1nSp0zmZoml64uuzUXlH5cMjW4HJ0TUKa",
+	"0UaNS1OEVBPQytKyKXJfxRRQq1ZO6o6zYMfpAlXjtYCVJG0gN56iTctUPBdXsbYq1se2MmeRs5ChYPbn",
+	"E4EG2VazxS3OHgRG5RoAwOE2xu/oLIqX7tT4N/AbljduiUUq/+G+lr8P56kipuPlsKY/Us3EJwkXWH4M",
+	"lo3iAxW7xKW8Pb28qsk2K3z53Rf7sOTw9b97KbnvC30YGHntL1+7WpE957vX766f/OqPSRyuvH2V7wOu",
+	"pbphmyZxqLFbbH63bmYta9q0VQ3ZXcThcoCMjK1M9fTl7O2BpZTol2stA/A/AzDq7Y7WGAxW+sHuxWkh",
+	"yzokjpId+UPYoktOxzfNuBj0qZNcCFd1ahAcHjr14uju7WU8fMowsXcQnzcAV3m7GVx+Bxb+LiV/Szi5",
+	"nrn7jbUhqYDNaMx80sHcx5jpfETcdUi7Dp1piFWDBlK+3KLkLXSB3oIKl0Z91me03gaQraJBHZUpHR1O",
+	"lawg1jXI4jxqtIbSWhl5Xl8HF8OAFU0ws++6xSaBqsKOrD2dcuyiMiGeA2QW7nrR0nJ8+fn4xup6ZVMY",
+	"bHXVUy2GirLYJaXln3Vq2Ls02AD9KG86Dk2ESDA4fX82rqnQP/lxdHaqnL/R+ZvB+diFlSnfXIgFjbVR",
+	"NC98Q2ET0ntG4mgm/WodcZizVKFIZYXuWDAlz/fg84BZJD+9ZouHqrHiyiQtWm+upAvOWKggugbhJygD",
+	"y/fOUilo+DWeGVitRyCrxRok56vDMZnC6TDhaEDoEGKhs78rjVVXhWtyOzOP2FR+rA3fhDRjF3fHUZpN",
+	"3dJJqhrMrlc1krfy2bXqI9nneZQuV1RcFlCo4Ok1YfHWNTABBE0KY+MaroQjQwW4sbH9Fl9bR1lhgdGG",
+	"01oTus0RYjC0URNl0O+ujDRsiA0HEDDrHvoDFYgZE6517kUmqW/FjYnmMG7hez7k83Xbe3vbbULj+ZRu",
+	"d/NmYFeBu+ErPOaXTk3KonmSZmjl6Ua0UtJs0kmMU8wcdLYkP89/1IeN3OheRmnmKO9KYmWjNmer8q7M",
+	"Caqsq3xzVqq6jfiqPlZTx4KOnvCfV3BbnwTvAoK2avAmMHZr8EtAFlzM2SS6i1gdMIumACLYZzKj6UeW",
+	"InwP3DNAeiMGNFbeWrvkOLTRc4vwFffZ7zzfe+P53i+rb7EL460f63JdMRQDXxliOCiqqTDrmiGxsuJ/",
+	"SttBgMzxM17JrKVq7WBaLpmeFVBbAQKZTZnQUEibJaBZV1iOlbqDW5XnNo9alE/Cuj97/UhGmJ/zvwEo",
+	"TmhZuhsxmYm9/GtFNRyYun+msIY57g/r6K7VJYUlLmyS4HJwfX15cTWWcm10+huAiZEtbUmo+joVv5A+",
+	"IgC8+SS4Gl6PTofnJ8PfLodX70bjOrQ2c3gYmQWu18DrX02Z6UVK5xLX6PkaF668kNX6Tt2FbC7/NqkC",
+	"eAUJGNtJ1P8OQvDrirC4WOKx5m2ZkbcvlYBAI39O6Wfv/EoBqK4FN+dMRzK2yi9+da6cFZOfv/Plpnw5",
+	"K9dIrH1x/MV4E0nlz8mcxe1fyZ7nScY2502uWp2/LhtyzPX6zn0bch9PsrXSZL8YrwE5/DlZDfbazWE5",
+	"jPBKCEQbPziqgOhplBns9eJqBcA1MpRvoKarCMJR5kt2nEfqbnYeL1Ia4/25wg1XmZo5exUvMIoTgVBI",
+	"IqIs+sQcTDmr6Q2F785pFPo1PX8+T+KFiD6xdxqqBvBxNmto46/XH6YK/1M+C+kLrUO0JYLJv+7rrXBR",
+	"SAX6wEkmBvsMq/ENVIru62lV+gu6FORhylRNg7lrggt4fD4kySJT7SIwm1h1EDTAAHEkMqE+ZhABAiPA",
+	"lGh2shvKakB3CfPUZDMJ9U0NGz9zQJ184wJ5AyQK38Sqse6kCsdQjeBGmdp9Gsd6NMBoSADriCcq8C13",
+	"FfMhNke4KIe2n6tjasEwiilENRToqz3QNIEQYjVFH+vqg1Ih1KvqBL18F19X4FVrklpRzEB+jwvnldrA",
+	"uxvL1yPC2T2V4lllMuFH1sQs/kNa3Gl0aycK73NRRb8K4L2Ndf80CLM1pxUoyVflFhcG4Tt/nWzRld0x",
+	"IOJLoaYNqGBCxRTk92QKfLkuVMHYZsEv3SwAAMSIKkOyoWJ8QjeEZoH6feu7QaME1qJCL1K+CgaoJzCE",
+	"Cg5rwJbWwbi92293+t39Zrdz+I+g4UNBk4JvxBatBvdFjiNH2Y6ZEDA7kQ/YPtxuHW63OuP2QX/3oN87",
+	"cEafzcRmdEkWghEWgQ6XnGpXT+q9SuZLba0gM0saUbPLZ6YS8STjC0Sz3BTiBc6+Tog6IPo0FpxBfzNQ",
+	"i7cLEXHYH4t67ZYWdl++l4DEPUJb47tkNYjg9oxyeo+osHOawv6Nx9c/qMROdR0vFXj6CW+eBpejvj1h",
+	"QSg57pzc8Ad2K6RVvYACA6mp5UFpiMAplRt6fw8RQB9Kq6aqZ4jdCTZK88oD02P+hiP0pG83J+ShC4ja",
+	"N52D6rpa0ByKG5goueE0DHO/vpQGGdKMFqotdK3bllVNAUGDcga+f8NraisKiYa6YXWjecNv+F/+Qq6T",
+	"RTph4ob/B1Ynk9slmcJytSEJ8jRotXq/tTus09477E4Odvc7rNdpZp+zwFcneONdQ04/6ZJtotPAbrh1",
+	"4lvHnZPGjUfmgBA4BuA+YBbNmTYqPWMoOyVh5KCfBl1vcDm64VZzaL0P2K2QpRFvZploRkkDtIOqqZ5M",
+	"QQk+TCP5/9MoQ3aOoAdtllLpzInkBgpqlxDvdSQ7AyUBdl8lKQQSFUJy45VFzY2nDvSGsxh3YyJpFvOS",
+	"pRESAYzoApKET9VrWLn00CRo6AJWUcXDFJD5BtLlhoNEWc4ZRI/YZzwQ7Cihzvud4SMph3MXO0r4Dcfv",
+	"SJMHyQVWGVxeXI8DvHYCND8tO7IE9iCbqmkHO3Qe7QD6sd0dG9+64QYbclxg51R1kJBivI+V64oqBBMC",
+	"7JQUsS/1PmjjVrliuK2WVzlJGQhCGgMSpNyKMjy8ctzlHoDkSRe80iBcfvouSW+4pJtcbKivN4tjaoIP",
+	"cAV3SaowaSdTNvmowLPzeR3hpJGcoZvIbAZwaxMax4CGCJ2RtYykRIk70BP3kNTA5k1yzCZ0IVh59Buu",
+	"m3HqZhUhtsFeGjxKysnFnPHB5YgINlmkUbZUbaOONNrtNqLdss8Z4wLII/i8jYS9bX0sUHl38q3SNps8",
+	"TcnIOoMT+opKgST5FnaHpZo4tUt+w6+MzQAZ/DnaG6B+4+THsMhtkS3jAgRfjormk0D5toF/w3NkcZ8E",
+	"2rKV/17TywbrEpqUZQ+J7XPf0snHG57rx0ZOqcVbg9wfLdwFqNoH923ADS84uHqrpJ0l5CLFDa8HxsvM",
+	"U3jLpBgSra96pLyG3Icbri0W/bQDO69JBs/CzrvhIlmNlUc1UB5aYTP6UREZDJ+bnoIxUjE/cwIqouTp",
+	"LF4LMDBLkr5dmWaMQstSRTtUG4JSzFIwByNrSmiHyjHXsAqN9s1otlBYsTf8GokDYTLGl6TTahmEL/il",
+	"D3n1QZO8QeBJdO7xZkLQmXVrheogf09V19hYlLlWvUviOHmQYkfAfJjok578tnYWtMQHaF3oyH3Dt2Y0",
+	"lqtlIch3XwqpNJEaczkHvF4ki2SRiShUCokvZgREgUZAJLNICGxIg07+DQd6aByRXqutcBBKIhkKgbYW",
+	"/COXHgEUnPnq0xr7utyE9oar78C4XSfUuoGcT1IDu56k1T3IoE2xQFMtubvhlKvme0oFyE/0NISDpTaM",
+	"c2gswgJIh2opJYVpqAS30Zm58cE+RyI7Irv6dEB74ZZoePt4qanL2BE3fJtc0mwKVfI1emsL1bee8E5h",
+	"AxtIOY4E/xtOKq8qmzpoVDL8VZ7eQ5IbAFpuoDkuzQmlHAn8D6GoUxnKKBGUd6M4trj9+FZTLtnmrhIC",
+	"tbB+coA0GyhmDcIsWVFqMcVQcnZyR3qt1k6v1d7ptbo7vVZvZ1c9dqf5U/ohaNrR2+QT8wkYE6ZeugJY",
+	"K6cNl4ZY+tDH50383SgIqTV+R2Rs47YD5zwGGhM7gP+N+ZVcTtjIzAImc8QVjLsBCw8m0Nu0DE+N+q+K",
+	"by2Hdu+ectrzTVZbkXASwCKb8CVQIuWdkC6cHNkpwgr4uQpGnFuC7WEaTaauK3V9qwv7fFUEAe1XmwiZ",
+	"y380OLfsdqF65LJhSCKkDmuosKHEOAgrqee1oNIGB7YvjOM87pN/iyLMMcLx0jiWo0Oma+PIut+2Josq",
+	"5ygnFiU1F2nuzYsmuQC2MfuNmwBTTy39emuZmIrfDOtC2UMY3YFkg8NAvivsY9MsTgoAsImD485JgIjs",
+	"qCSKUuIIwfelv3jcUP0t1EUFrD3R2tW0EpdD61NHd85x4aBdvFyYTpJPYHuWZ4zHpCrFSYDucx9VjeoY",
+	"oJAlVC2EUu33krzl4YloNo+XcrIomksqbKvXajeOigIJtKrxuor8hFPUliwyNFFRMHAPNDu06sim1cAx",
+	"jNUL108PiQ3/jKXnQnfRVKbyTqnjMeZYb42uL0iv096Hyi+kyGIBHRqg8NV/FG/pwBzt57Zx0V632vaB",
+	"+e5CTwK54LhixkBYyRg0VuVWwXBsoPkjEl1ExkSG41qYyiob04ZWdtuKknXRFLMNxvziUo68+u5Sw0FX",
+	"7hpppi8bAf1LUgbgHaAdSQZy6E0vGIEWqsq8aYyUoHC9K2dmQ4WVHGUWWjFdUDRwU6uGOsIgSH6pXraX",
+	"kJ7tGwNposFucKLNvISDnlE/9/ASQVWdQgG7MDhIWaIdKlxn3pgm72ynBAcaf5he62wUo1Nzfd2OhidA",
+	"JaobjcVuus5xs34xWmhF5ZGVeMCVleYmNZz+k0n4ELr+Av9+GgkYSf45RIa5td6eW69tFa4gtTkF2HzY",
+	"rCCSM5UnoKzAMB87SzTv59ZvqRj4LopjUbzmlE4Z3EIGTTKkuPwCYod0FuTS5eAmcKvQvqRWl39ks3m2",
+	"tOWd7h9opmdDBADkhxKCdsusAJ0S3UkG3MlQrVN1etla1SGmcaRRGVB4oK4LQ0GCdxfHo7OhOpY3g18C",
+	"zTpKeATDd4PRmU7i/vHifBgcKdC6fBgYNUf+2lLIYs/BFGsUvw8jG7wwsqW1Z4meSz1+SnhogLgGQJWN",
+	"o/x8ra1AY8iUWcPumtJq39RVa4mEmApBxW+owiMc5ZfGNBSkLS3tHBqB2tAIYNMU0BFI4EDHAOmw4Ihl",
+	"AclzOW3htbkT0kKODr7g1kpECyPtFKCFfAPubsHZVWsB6wjqlaBgGjalnNJlbvwDXTRkohQK9OJ2WVvY",
+	"1dAHF/GS0taAPGZXddm2FQdT45sahjL2ThP9zKUq/3P357aajCurMM+u0JyBbZbxeSjBAC/T9sLhlSlm",
+	"N2gDXtrDujG/YUJHl30YVnfVt0SY/jrUdBzp/CxJM0tBLs6HuhPg6jQvaCGYp3kdlY2Vsaqaq+lT7hd3",
+	"yC8laykhDzODTdHAlSr1SflHJkmMBJi0ID14K61M71Sxdw6IVcxlA9s1WUhpKn9S1mMkcpPBkKFf/CFX",
+	"tuZ6Sc6jBPVh+4PyWza3aTtG+xlHBrk01OlxjhRXjS8Ft8F4QSAHxk5lxmWB60LwqU2Uo6GUENYJZnDP",
+	"WM2KlRYVXtEcEYrmHNzXOEsZsV2V+R1/1Im8wEx6KDClsD+mEpUUQGlYOAoFisUCk/e1YNU1PD5RJTw+",
+	"kXTrk3IBzxGaFHD9TIVV3AxiUdU3o4u+tW4VtuQ0FNYBeeeTN1I3/wIMitc2ldpd1LyaRKwC1CzXwScX",
+	"529GV++gZ5VPRuc/X4xOhj4ZjUfnw6vB1X/6ZDw6+Wk49snPF+9Pfhxe+eRi/OPwCjhMW3TBx4iHATm+",
+	"uPhpdP5Wzuvv7y/GQ2QbvPQJ8E+nPhn+cokNsy6vLn4eXY8uzgdnvp7H8NSXA58Mzk+GZ2fD0yNjWJgj",
+	"GF6dDM/Hg7dD+Z3Bu4v352NYJ1g+/Wegjx8VgzQGBVp6E3BcGgXaBnsGi0krpRoY5DokaKC4tcCgbQho",
+	"svUx4tvJnHE6j8hDsohD5ZCoNm0waSAFg9TB4SdwlxpNvYO2U5HbIr5GMceiEA2wHFiWPUpV6ydw4r4U",
+	"WDL4MFW85FVCUMkNynOvyRbKd1GcQQ/b3LDK1TZnD8r5hOzCozp56vgEUrtjdI29n49d8Kz1l2hO1HCj",
+	"GIW+6rdnJXH46kofvEyf2PrIV95nFL5Jk5mP/xwnjyi5ziL+EWrIyzhPsfwBjtNFe0pkOh0cWEnRwcjS",
+	"BQN324hiy43d4kkRW8qOGhujDOV57rBy447knuuM0WqM2HJ9GzrDQ1oALL7zlWVh5XkolRBl5J+SNtGc",
+	"6ufRm6LW2Qr+qmPNt0m4/MuO/WvD11YLDgogTJIUACj6r6ZhGL5p6ZSdlhX4Me+W+iGhIzqPXPnEW4b6",
+	"VOROwVfTWxAW5eeV7MmlWj42aj+1P1apPyvozgzsZWXhod+vk2w0GZWlmMkEDYr3vGpYHMuvwQbom8s9",
+	"QPxta6GtAA2OdOkqrAOb9jgb4RyZBBxXJw3t6QH69lFRx+fu0xPgCirLrrgGKYUfUmmJqpxAjNDYeMNy",
+	"3ErzKp+4Os/4Nt4z0FxdvXFfnRwNdREzdA0PNGkFDV8l3tSFkYzLWRxH5LMvTbwyZz3dupmqOUymZVgH",
+	"W0MqKrGgBu04eHKnGM8QpXap7mIKCWcUm5aqy+bblFF0jIaYjoMnhMDds6SQrBL8M+FNIb3b/6Nyd5qT",
+	"ZBaQHSkZIO9CvrJtggdwPcJFJveqGBIDXkI8G6kQAeCTqE288cgOuYFSNDnKjVfuO6pi5FArACov4ndJ",
+	"8xNLhfaSdeaAusTX6FXWBFDvGLvbjr6R+eI2jsSUCYwcETWyRrtBWPcIcrzg+z/jazC7tG8l7MjzmCYC",
+	"odT0vQeKG/0tfAnmPM2yuejv7PwuX3kMzHUitXdLmyTNG+4ZADpvPL7Gzw4uR1Z2Gyknt3m+pxbj9T21",
+	"R96j7ylTyet73War2UWYoCnklNcHXeWv88RVGnhi5RTlaU8FlGHEGDatoOEyFSOZpVwCE+Be3nApoUGD",
+	"55lFpRhXWYmWImZgloqSgkz4DVdgBr6KztA4ti+Y7VCInQxVTIKSz5TSoG445kHpdAhMW9hSOQp6tg0f",
+	"kglWpwyQJL3hpeXopAEfbqS39CVgNVOg4ZPdVgvC7k9h3MEG6G3UggXuDKh1qbUQkjtWReR9K2vj6Vi4",
+	"BzSI/u4o9PrewJED4GGtBRPZseo7JKWYqqSgUsdh/GrnnwJrDJSQAjqW3x+UqFddcgNUFKhfFWDGSric",
+	"52wZ+JSwUtcY8Lrl/v8gKuK0KblRmqyuelWGkMeeU+J6eVN2r++5RG+eAH3cOSnUtLYKlTNeXW47Zkyj",
+	"gtukflaXCz8WK2MkK8MfVIhJDtlptV54hqHzEHV4OUNAKbhAIpJnKaF30g8pFF2lbE51CbE5DXu3TEUT",
+	"Vhw+uXnd1kabV210/PjogsayaTCXg/Joe7iPro+Y/d45pqE5GvlK++lX3nNJlEka/RcL8aXu0y+9SdJb",
+	"6EEi39hdZ2YjlRZ0DZpQFaRBJZk+V/vIrZtqSeP0Xnj9X02Dfu+DfLMolZRbuRMr8HO3yrqybLtqASiq",
+	"K512r2wHcFHthBkpJa00Kun7+iqRxwcbRPgklrYQwlPykEwSkZW0A+iC9QV6vTjH7JJacS4N+6Oi42RS",
+	"LcAwrvXjG5Z7pkLkW+a22NwGNDa4By0qB22TWW0bMLMc83j1K9qHalZ0x5njduJFuoPGsR5nwMO/LzRg",
+	"cU6imE6rL/kMsZRLiv8wkZ/Xw3pvjy89u3DOG557K8Vat99uN3d7INZ8D5nggsfL4g5c6BiJxT347B+2",
+	"aEm0Xt+D29SnlthpNVutzkaSu0RikupeVfsp6tIUWN5+gN+/iyDh1SZETCphHE+jVs1VKKTM0VDad6uz",
+	"D6QMbfcOWqamHkFf841tj1uHUiW2pDdh1d13eu1Wx/zFKnT09lvtds8rF5mq2YRMmtmLlOXf6W63drfh",
+	"jdJBSxmLOLyeCccC/0sRX3q/0/Z8D2W0HuEUwC0LK+20O/vN7n51sZWM89Jiu93ernOxewe73YP1F4vf",
+	"6ViLVRGEtZcrR+hstwrLNZEEKMQsi4T1DR+QEPvd7svZBxmk1gZaqZj/HMaQ3Kc1rJQ1jaMw7wLwtF3E",
+	"E749T6NPUcywcDGv24OSwByrX4/ft5PYfXQjMV1HWi6mhQbccmzejSmvFoQbY/+GJzy/1jX1kuRukYJh",
+	"kef3+KUknErOVdkou+HrWGWQkG/f7ivE71JCGfjrvRtuHH7rla/jqYcmmP8iJ/1t5Z70RWZWXtVY1G0D",
+	"nTmVH6l9lIoCnjrRb8b0sjBGPHUQ21IsOxL8tOwt5deV/mxy6Up/P0c7tfC3PFylfyiL/dTSUieHe+dv",
+	"31z+faX11Gn1W9J6UgaipCFFDRZ2mPuqxTfutyqiVtU2BW/dmfiYZzKUL2tuvN9/j0Qyjmbs8fHGUz6+",
+	"uY6BAHCcZ/rmwaa6G59v8g6nQlWbUI/q/vtC8lGjPIt+yvgH+83d9vOs7xKpvYrlXSeYDFmoDBmVixjk",
+	"zwc5pUOaXZ6pCUpP2uZlWx30d19LtVzkUSLYJFG35roRCi9G5lRylYmZQ6tdPLkQWl+ZKicVRbJz8gAd",
+	"kaZxZKtKFb3Tu2Hq/Mlua69t4aLvtnY7KlQa+nmGzWG7XdTiZG+320DMIqxWzcDjR72uQq1arW/uq5im",
+	"Rrmr4vBb/v2tef9P46l9WEENiK3tYeo0zCxmcGmsu5/ngu9XKQ9gEWcX/zk4a7cqHaDREAblZLLE1Pse",
+	"dmnpto3AzjOvkIQx/URvequNJ6eSUfQa253tbjsn+XZLLo5xsDGNGA69/u5+Veii/WlWxqt7mlcZeP22",
+	"hVaIi7faQ6oh7C47nh4kbyrXLvS78f5GOVPbcLC7e5hHJt+lItdj2DlKLkvruBNo4H9l5LX6uHIScpxY",
+	"q5Xqr/i/2l7fa/d00JqcxIlgqqlsR7qLyYO0VyfQW8U7kf/xvYluHeO951HGQvJTxO9D0MWwsa3djg9+",
+	"kCLoy6tD0rq8AJwtSf6WSskn0SM/0vQ2WaTk54g95N+8ThbZVArBdT681y59+IC0//5L8cOwN0DwprHr",
+	"r9DDia6wMeBEWq3dyhLMoUCWP4gMNVRrf7/VIoetVrvTzUfYr87FDIGVBIoZK11en82fr0L7rSeJz2nA",
+	"FNvP/lrqneW1D/cPt1t7KKTs1leStQ+2W73tdsdbyVRyG70SUyVc7b9Uo3ZvJakB8lHLjZG8t8dXXqm9",
+	"kP6b6urjHXZ2W/t7vf1uzp0GdR/kTi4QFNKmc+qOLq1qFx1tVF2/qEanrp+gE6n1Q6VZqP7NCKVO3f4d",
+	"7O4elLsx/vo7/LQned5sS6e93+n24PILc6Ykkf0E3IEPd62He61O+2B/b6/4+PEANrDcZlF9bleq1Gq+",
+	"ldf3foS8nGkkDS6opX5DI54BeNUH0yQRTBnpWKvHxZyxyZREszkLI2xKvLi/B2RFRiZTioUg0YwswK+6",
+	"oxMmDXHJhDrJF4Q0GcSUkxP5tyTVvxbA8ZTR3t7utqTT1+v1O1JJTrNZfrJygfuwQJ34WpYUpu2+XFOu",
+	"Iyoqoo4LP9S7z8++vkT/tYf+B/qvf0s4knh9fLnsuoospUuE1MPLFqNhA+3I3sAib7w+uUGpe+P5KgY9",
+	"Sz6tCEGvZe9+W2J2/4vp+M4fpeNrNK3Sr9r/BKn3f0BcvkDltve6HXK412rt7+Uj7NWPAOV4/+4K97sO",
+	"Kuig70rl9ZTKRsqjAt75onurtUNeStn9EWGuTXIl8H7rTMkI9wf1CzuDwtOPvgehB71HooCDmyviMdxf",
+	"6cIHq8FAOdJSq1E1Ynfu97+5uDoenZ7C6UO6idf3dnJ6kfwFkRZJOfoC4GT/73/rvOv9ojOs64svgMgM",
+	"UWnyfcIkabcPNroShXDhkwTlyiOD8pT18KaeDm8pAu1tSDgqGFZz5OdJETw1s0lgg2M+vxj/9ubi/fnp",
+	"Jsf8D/y/EsrV88600/6yZ+raGFBA9kk1v2AA+i2rxJ9DE/xbK+ac+9HrRJ3zOrQCOu6EchImDzxOaEi2",
+	"VOoLUBdUznxKogmT/8oizlKaRvJ/ZNHkI8uETz4BRloqGnb6Hs3He3919qy0POQQq67OzSF5yB5DwXnq",
+	"t/Xu107xq1QDrszzyysLX57otzqDz3zppSl8pzbdWdHl2EIp/mYS9jbIz+v1Wx2tK3wv4TrQV5OfV1ir",
+	"Dj5BaOOrLrYaV1kzRb3Xbx02W63e86KFevGvGi/MHpI6YiO2pNIgQkpc2TkOjhMp3giUmcOKctl7WmNy",
+	"52Gudr/VUR5Kr9duGXfu2CRPWPPVcS51lHZFvOd7i1QSiC5jMnTWXCaLdJulEd/GGqimqn/ZCXfkJ3fs",
+	"T2zDJ5rz8M6OYm26ot18RQdmRSO1y6VFqEL+Z8//YEcdnz31F6XTAUN3W+2XUvj6noVZ6p/It3BKSbsB",
+	"1yv6FXYnqNzgPDasf3jQyo1NnAcmF1jQgRuan0pubphl8XVciqrBZA7Bgcf2Mv/Ceezniflg0YaOwpf6",
+	"FquP+hD+72WOhT7Z3S97stVT4QnOD5hD9yB63cxWbZFjbyDLElzH0ZjnfZbq3AzMgcm75dA4ZTRcApQF",
+	"JwnXbTO2lOgSeapMXupZbrXTMN01sCC7Ll3XL9S9yoeivE4a03JM0zleAt4p4AxkgOU8nzOaCm12W9/L",
+	"S2We7dNk68nFp92ZiqkPTUZPilhTLy70vEaQGXP8z88+dHQNUChbFpbSEwmE335FqBvrCzaeplByKWkf",
+	"9lyFTfa7e909z4ff1Vt2hlCnu3uwv9drHbbVM0UkL6/vdXu9Xf0bzks1eHcmFZlmdrrFWWf3oLm/W3Uj",
+	"oGvpMu+s76nu8c6GX64CzlJrufoC2cKY6mOAC/ccq81s4StXz6rvAH+EK6ObRXGkJY0SS6Zvh2lEl5Nt",
+	"LqW8/q/dw+5h98PTxm9rf7u1B9b7fr/T2aj4OP/eU3aK1cET13FUFKoKTSPKhNL7gN8iJ/CWZQazpW5C",
+	"8PCO/eRAShAthWBO303rVzet3aJsBwTIH2J3g8TotdrfoN3t3qsm7FXz39kofwGRfBGLXdFE7wtb7Jud",
+	"52ub82u1nVvTlBe29F0dM6CcLObbWbINueSOpngOi1zxSh9u4CAioClPKoNJIm1FxMzOaAx9VMHoU60b",
+	"9Np4WNOyNXpRkf+qsqtcK73cZFYjPVm0c/Qvbux+afiTylm8uhVXsEXWzE9zIqGYhmFbAJFt8YhqWrJ+",
+	"bpoy1wfDUyvhyEzUUZjx2rUYK8suagoP5iX/59fc4WjvtmoLHgrYV1RMScgA39iFs1Djh6iCjq4kw93d",
+	"fu/Aq2sIXPwCZKKrKUrBss4Ur7GOSIomGivhseE8D8ftXr+932936+dZ/Yw92faakz2mMVWNGcSXmvdB",
+	"f7dXP++VX7SXsL0JSaBmeOaMewf9zuETFKE+YE9wd80JXtI002psgxl2WlDKsjdu7/W73T7UtNTM8P3b",
+	"i4PBXu+n4v511pzf1aZ7p2YGwqPd6vc69TO7qm5bd03SPIFu2c/fOJxet9/ZXXG0hW+QwjwPlehcn4ue",
+	"O8eDfm/3SYYpnm2785rMUZjdYX/3YE3m+OB7YMOZu8FOqyU3sZxYrtpGFyZ0OlwvilfuVlmcmt0su9Cd",
+	"+tnGxtphPgsy6c+AlOFIVHJ4A6sdEJPEv6Oy03fg5qjeCxmEoSg04EpqggA2gkGS+ghzGajXmgqsH/xd",
+	"38YeppkeukkGVuRAfy8KHbGCl9z655XAm9z7F4Cik7SwsC+V2GQ8i7yxXenDOslJfz3ApoVy/I+MBIUK",
+	"hKYpP7Dwp03ng9JFIbxv34uqWf4gagIcpm5ewUa+LJcpDPUwxeQSoD1ttFgUmJ/hwe7uQdHxygf6QgWN",
+	"65Ux+l/V5bOoQifir/AC9/q9VrPdUXgWWJTu3PD3qmNGXhO/25Gsvtl+/4FVrN/wIez3W53mwcFm16Zl",
+	"NgPee1V3nFofCqsX3pw9GOq4TzIpnndbe+0VERP58wf/mQikQLnd1maZABtEUIyWeU4E5aRaqbQyjlJ6",
+	"XkVT1AHDhksKQx7E/beYtDj396a1jbWGtbocOHoRQB8DTBAwzQQAC1TfophuuLkK+UGUdbJT+dX1O4Bb",
+	"tbqGBxoZ3mpWEKl+nUdwFOWGCLp9ixpwC7ofrO6SoLtRRtIxVo22rNZBjuYIvj2fmNFPTOg+Wolg5QVi",
+	"PoN7rxRRmfOJwqbVrB8b9KtuWsVAPfa5qGpksZ5GdojqUsMLbRPiz7ZkrnlQP4CS2lvZBsN7LIlMr77d",
+	"huTXb9akNztthYhWv3qeZG+SBQ8Lb34pMOEQrFwNNWPpamoIQTsE+fddHoFOR1rPJdBdGQ1Uz5YGyfFJ",
+	"BD6hQsjxyadIUGn0C/n3CSNzls6irLGeL0EF4YyFkrOSlAzCT3CXZVZCrPpA7M/XsP0PPbuVDoh5qOCB",
+	"mIV9qy6Ivbav7YPkXw9yVOOFWNAYAZx0y5fXczx0XvBLPY9LRbUO18PcpCuSlI/9YVEevd/Aj18Nq+Or",
+	"QXRsak4f9Nud5l6v9TxzWhPP69vTof0lh0FtkMWUNX3YXmVMH7afb0vDju0fHr6WLZ3Ly2/TmD61GajW",
+	"mi5rte9W9XererW6sQXzGlawQ3aW7GBjh5UetERp3RvqASNf656Dn7/b41/XHq8YzAh1STPaWNtGV3Ab",
+	"a5roGqhy6w5OVnJsvGRpA3OYNrzKt5A+VlrTcuyiJQ1f+1at6NKyvr4hbU1g5X2+jbTyqlf6quHfSw1r",
+	"q2+g81r/OI2ySEzJIEof6FKQ4Wc2WUAL7ZN4cYtk9IdVKxfnvgZC2qb262G/22q2WvvPs1/V3r6++Wpt",
+	"RJ0FC9ytrNe93e4K63Vvt/ts6xX2q73Xfi3rtYDp+41asCWOqjdii4v5bsF+t2BXifWSsFvLhq2zRK2x",
+	"cmPUEpUrHjdPfbdLv65dWpAWZVNxbctUwbWtZZlqfHS748qG1mgBOW6lPQpSqmiQqmTgb9QirSzt69uk",
+	"hSmstEqLCH6vapeqztMvskuR/PVIzuQHTZxIJLutJzMgvqJdWthtLaw3QEu8U2iJR6ah8H28mEg9lUmi",
+	"zsTGhmyn3e/tNruHz7yIVSfx+obszPpQyYgdmoN+oEL3fFiZ0dB5rhmLu7W7YWO+DcxYl2T9Rq3Zd2Va",
+	"rrdniyz53aD9btCu1AdOKfmkSeuUoCXTszDyjuON77brV7Vdf3DakmvbrIAXvOZdqnx2UyMVmv6ssk3h",
+	"ATJMI04Ey3RXQgBhCcrAYNjtPzCQxJpNjgjoKUGQ/9EWnZEt1rxvSgNXTT1lVImg4L4irnFsGOCWTj4i",
+	"BGJ0z6WALZrOMNa3ajnr/f76BrP88ko7GUjtVc3jc9Um80WXtueVRryK/OcxBby4z5nhhFt1biFB9007",
+	"8H9cJSxXs1fo35eQHozlC5GI5cnTTE5Wktj2lC5ichdH91MAYCpgdNdCcw9/0dDcm9rJ3X671TzY7z3P",
+	"Tpbn8vpGMtdfcWX+ylNX17z7rVXXvPutZ1/zdqDzbqvTei37GMXXt2kQa96rt4Nx9t/N3+/mb728L8nA",
+	"kv0pf92Bn76n7H6DV7FweDXWK7TykUOq7i0FKaG4Eh4gO5pJZ8nkYwEHtr+zEycTGk8TkfUPWgetHZZG",
+	"HDu3VGQlgsP+IIg0tsBGHVyOiHy1Scbja5IuuMC/z1mqngZuk6auQNgRA28u+Vm+imAbIbujixghiR4A",
+	"ea6Av7FVEjINYzdL6Qfsu0wWaT5DmFQF8fZ3+edHUFRpJE1PkNpTY+XDHLy+V4eHW6nt/TERGYDNSCEJ",
+	"M4Dlm2kMLkeQsAxpk4AWMh5fNyVnfDCHWnEvctaPEu5r7Hnf1QTdzyEjfQvbgnIDSGMAv+Pk/p6F2xEv",
+	"AFEp5GBTGFo9+EEYAiKSIk/dSDsnUd1nFTqkJ7wWecbqfw55LqXsl/pm6PbVlWmIbk3e4sgPvvd5W1mJ",
+	"FhILuPxyMUrQzVMpR7MIesMUDdIPj4//fwAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
