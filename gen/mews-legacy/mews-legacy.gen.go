@@ -170,63 +170,6 @@ func (e Gender) Valid() bool {
 	}
 }
 
-// Defines values for ReservationOrigin.
-const (
-	ReservationOriginChannelManager      ReservationOrigin = "ChannelManager"
-	ReservationOriginCommanderCallCenter ReservationOrigin = "CommanderCallCenter"
-	ReservationOriginCommanderChannel    ReservationOrigin = "CommanderChannel"
-	ReservationOriginCommanderEmail      ReservationOrigin = "CommanderEmail"
-	ReservationOriginCommanderInPerson   ReservationOrigin = "CommanderInPerson"
-	ReservationOriginCommanderMessage    ReservationOrigin = "CommanderMessage"
-	ReservationOriginCommanderPhone      ReservationOrigin = "CommanderPhone"
-	ReservationOriginCommanderWebsite    ReservationOrigin = "CommanderWebsite"
-	ReservationOriginConnector           ReservationOrigin = "Connector"
-	ReservationOriginDistributor         ReservationOrigin = "Distributor"
-	ReservationOriginImport              ReservationOrigin = "Import"
-	ReservationOriginManual              ReservationOrigin = "Manual"
-	ReservationOriginManualEmail         ReservationOrigin = "ManualEmail"
-	ReservationOriginManualWebsite       ReservationOrigin = "ManualWebsite"
-	ReservationOriginNavigator           ReservationOrigin = "Navigator"
-)
-
-// Valid indicates whether the value is a known member of the ReservationOrigin enum.
-func (e ReservationOrigin) Valid() bool {
-	switch e {
-	case ReservationOriginChannelManager:
-		return true
-	case ReservationOriginCommanderCallCenter:
-		return true
-	case ReservationOriginCommanderChannel:
-		return true
-	case ReservationOriginCommanderEmail:
-		return true
-	case ReservationOriginCommanderInPerson:
-		return true
-	case ReservationOriginCommanderMessage:
-		return true
-	case ReservationOriginCommanderPhone:
-		return true
-	case ReservationOriginCommanderWebsite:
-		return true
-	case ReservationOriginConnector:
-		return true
-	case ReservationOriginDistributor:
-		return true
-	case ReservationOriginImport:
-		return true
-	case ReservationOriginManual:
-		return true
-	case ReservationOriginManualEmail:
-		return true
-	case ReservationOriginManualWebsite:
-		return true
-	case ReservationOriginNavigator:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for ReservationState.
 const (
 	ReservationStateCanceled  ReservationState = "Canceled"
@@ -334,7 +277,7 @@ type AccountingItem struct {
 // AccountingItemType Type of an accounting item. `ServiceRevenue` is revenue from a service (for example a night of a stay). `ProductRevenue` is revenue from a product. `AdditionalRevenue` is any other revenue. `Payment` is a payment.
 type AccountingItemType string
 
-// Address A postal address (2018 `configuration.md#address`: no identifier, no subdivision code and no geolocation, which later revisions added). All properties are optional. paxkit decision: the properties are nullable, because Mews writes unset values as `null`. The whole address is nullable too. In a customer, `null` means that no address is stored; in an add or update request, `null` means the same as omitting it.
+// Address A postal address (2018 `configuration.md#address`: no identifier, no subdivision code and no geolocation, which later revisions added). All properties are optional. paxkit decision: the properties are nullable, because Mews writes unset values as `null`; in an add or update request a `null` property means "not given". The properties that hold an address are nullable references: in a customer, `null` means that no address is stored; in an add or update request, `null` means "not given".
 type Address struct {
 	// City The city.
 	City nullable.Nullable[string] `json:"City,omitempty"`
@@ -446,7 +389,7 @@ type Customer struct {
 	// TaxIdentificationNumber Tax identification number of the customer.
 	TaxIdentificationNumber nullable.Nullable[string] `json:"TaxIdentificationNumber,omitempty"`
 
-	// Title Title prefix of the customer: one of the values of the `Title` schema, or `null` when none is set. The values are repeated here with `null` added, because an `allOf` reference to a non-nullable enum cannot accept `null` under strict OpenAPI 3.0.3 rules. (`x-go-type` keeps the Go type `Title`.)
+	// Title Title prefix of the customer, or `null` when none is set.
 	Title nullable.Nullable[Title] `json:"Title,omitempty"`
 
 	// UpdatedUtc Last update date and time of the customer in UTC (ISO 8601).
@@ -468,7 +411,7 @@ type CustomerAddFileParameters struct {
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
 	// CustomerId Unique identifier of the customer the file is attached to.
@@ -477,7 +420,7 @@ type CustomerAddFileParameters struct {
 	// Data Content of the file, base64-encoded.
 	Data []byte `json:"Data"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 
 	// Name Name of the file, for example `test.pdf`.
@@ -487,76 +430,76 @@ type CustomerAddFileParameters struct {
 	Type string `json:"Type"`
 }
 
-// CustomerAddParameters Request body of `customers/add`.
+// CustomerAddParameters Request body of `customers/add`. paxkit decision: every optional property accepts `null`, which means "not given": nothing is stored for it.
 type CustomerAddParameters struct {
 	// AccessToken Access token of the client application for one connected enterprise. Sent in the body of every request.
 	//
 	// Example: C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D
 	AccessToken AccessToken `json:"AccessToken"`
 
-	// Address Address of the customer.
+	// Address Address of the customer. paxkit decision: `null` means not given (no address is stored).
 	Address nullable.Nullable[Address] `json:"Address,omitempty"`
 
-	// BirthDate Date of birth (ISO 8601 date).
-	BirthDate *openapi_types.Date `json:"BirthDate,omitempty"`
+	// BirthDate Date of birth (ISO 8601 date). paxkit decision: `null` means not given.
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"BirthDate,omitempty"`
 
-	// BirthPlace Place of birth.
-	BirthPlace *string `json:"BirthPlace,omitempty"`
+	// BirthPlace Place of birth. paxkit decision: `null` means not given.
+	BirthPlace nullable.Nullable[string] `json:"BirthPlace,omitempty"`
 
-	// Classifications Classifications of the customer.
-	Classifications *[]CustomerClassification `json:"Classifications,omitempty"`
+	// Classifications Classifications of the customer. paxkit decision: `null` means not given (no classifications).
+	Classifications nullable.Nullable[[]CustomerClassification] `json:"Classifications,omitempty"`
 
 	// ClientToken Token that identifies the client application (the integration). Sent in the body of every request.
 	//
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
-	// DriversLicense Driver's license details of the customer.
+	// DriversLicense Driver's license details of the customer. paxkit decision: `null` means not given (no driver's license is stored).
 	DriversLicense nullable.Nullable[Document] `json:"DriversLicense,omitempty"`
 
-	// Email Email address of the customer. It is the key for duplicate detection (see `OverwriteExisting`). paxkit decision: no `format: email`, because the 2018 documentation does not say that Mews validates it.
-	Email *string `json:"Email,omitempty"`
+	// Email Email address of the customer. It is the key for duplicate detection (see `OverwriteExisting`). paxkit decisions: compared ignoring case; no `format: email`, because the 2018 documentation does not say that Mews validates it; `null` means not given.
+	Email nullable.Nullable[string] `json:"Email,omitempty"`
 
-	// FirstName First name of the customer.
-	FirstName *string `json:"FirstName,omitempty"`
+	// FirstName First name of the customer. paxkit decision: `null` means not given.
+	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
-	// IdentityCard Identity card details of the customer.
+	// IdentityCard Identity card details of the customer. paxkit decision: `null` means not given (no identity card is stored).
 	IdentityCard nullable.Nullable[Document] `json:"IdentityCard,omitempty"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 
 	// LastName Last name of the customer.
 	LastName string `json:"LastName"`
 
-	// LoyaltyCode Loyalty code of the customer (the seed's example sends `null`).
+	// LoyaltyCode Loyalty code of the customer. The seed's example sends `null`, which means not given.
 	LoyaltyCode nullable.Nullable[string] `json:"LoyaltyCode,omitempty"`
 
-	// NationalityCode ISO 3166-1 code of the customer's country of nationality, for example `US`.
-	NationalityCode *string `json:"NationalityCode,omitempty"`
+	// NationalityCode ISO 3166-1 code of the customer's country of nationality, for example `US`. paxkit decision: `null` means not given.
+	NationalityCode nullable.Nullable[string] `json:"NationalityCode,omitempty"`
 
-	// Notes Internal notes about the customer (the seed's example sends `null`).
+	// Notes Internal notes about the customer. The seed's example sends `null`, which means not given.
 	Notes nullable.Nullable[string] `json:"Notes,omitempty"`
 
 	// OverwriteExisting What to do when a customer with the same email already exists. With `true`, that customer's profile is overwritten and returned; with `false`, the request fails.
 	OverwriteExisting bool `json:"OverwriteExisting"`
 
-	// Passport Passport details of the customer.
+	// Passport Passport details of the customer. paxkit decision: `null` means not given (no passport is stored).
 	Passport nullable.Nullable[Document] `json:"Passport,omitempty"`
 
-	// Phone Phone number of the customer (possibly a mobile number).
-	Phone *string `json:"Phone,omitempty"`
+	// Phone Phone number of the customer (possibly a mobile number). paxkit decision: `null` means not given.
+	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
-	// SecondLastName Second last name of the customer.
-	SecondLastName *string `json:"SecondLastName,omitempty"`
+	// SecondLastName Second last name of the customer. paxkit decision: `null` means not given.
+	SecondLastName nullable.Nullable[string] `json:"SecondLastName,omitempty"`
 
-	// Title Title prefix of the customer.
-	Title *Title `json:"Title,omitempty"`
+	// Title Title prefix of the customer. paxkit decision: `null` means not given.
+	Title nullable.Nullable[Title] `json:"Title,omitempty"`
 
-	// Visa Visa details of the customer.
+	// Visa Visa details of the customer. paxkit decision: `null` means not given (no visa is stored).
 	Visa nullable.Nullable[Document] `json:"Visa,omitempty"`
 }
 
@@ -575,13 +518,13 @@ type CustomerGetAllByEmailsParameters struct {
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
 	// Emails Email addresses of the customers to return. The 2018 revision documents no maximum number of items.
 	Emails []string `json:"Emails"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 }
 
@@ -597,13 +540,13 @@ type CustomerGetAllByIdsParameters struct {
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
 	// CustomerIds Unique identifiers of the customers to return. The 2018 revision documents no maximum number of items.
 	CustomerIds []openapi_types.UUID `json:"CustomerIds"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 }
 
@@ -619,13 +562,13 @@ type CustomerGetAllParameters struct {
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
-	// EndUtc End of the interval in UTC (ISO 8601). It is included in the interval. The 2018 revision documents no maximum length for the interval.
+	// EndUtc End of the interval in UTC (ISO 8601). It is included in the interval. The 2018 revision documents no maximum length for the interval. paxkit decision: an `EndUtc` before `StartUtc` answers `400`, as in the current revision.
 	EndUtc time.Time `json:"EndUtc"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 
 	// StartUtc Start of the interval in UTC (ISO 8601). It is included in the interval.
@@ -647,7 +590,7 @@ type CustomerGetOpenItemsParameters struct {
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
 	// Currency ISO 4217 code of the currency the item amounts should be converted to, for example `EUR`. When it is omitted, each item keeps its own currency.
@@ -656,7 +599,7 @@ type CustomerGetOpenItemsParameters struct {
 	// CustomerIds Unique identifiers of the customers whose open items to return. The 2018 revision documents no maximum number of items.
 	CustomerIds []openapi_types.UUID `json:"CustomerIds"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 }
 
@@ -687,10 +630,10 @@ type CustomerMergeParameters struct {
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 
 	// SourceCustomerId Unique identifier of the source customer, whose entities move to the target.
@@ -721,16 +664,16 @@ type CustomerSearchParameters struct {
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 
-	// Name Name to search by. It is matched against the first name, the last name and the full name.
+	// Name Name to search by. It is matched against the first name, the last name and the full name. paxkit decision: a case-insensitive substring of the first name, the last name or "first last" matches.
 	Name *string `json:"Name,omitempty"`
 
-	// SpaceId Unique identifier of a space (room) of the enterprise. The members of the reservation assigned to that space are returned.
+	// SpaceId Unique identifier of a space (room) of the enterprise. The members of the reservation assigned to that space are returned. paxkit decision: paxkit returns the customers whose fixture reservation is assigned to that space, and nobody when its fixtures assign no reservation there.
 	SpaceId *openapi_types.UUID `json:"SpaceId,omitempty"`
 }
 
@@ -739,7 +682,7 @@ type CustomerSearchResult struct {
 	// Customer The customer found.
 	Customer Customer `json:"Customer"`
 
-	// Reservation The customer's reservation, when the customer is currently staying in the enterprise; `null` otherwise.
+	// Reservation The customer's reservation, when the customer is currently staying in the enterprise; `null` otherwise. paxkit decision: `null` unless paxkit's fixtures assign the customer a current reservation.
 	Reservation nullable.Nullable[Reservation] `json:"Reservation,omitempty"`
 }
 
@@ -752,84 +695,84 @@ type CustomerSearchResults struct {
 // CustomerTimeFilter Which timestamp of a customer the time interval of `customers/getAll` is applied to. `Created` selects customers created in the interval. `Updated` selects customers updated or created in the interval.
 type CustomerTimeFilter string
 
-// CustomerUpdateParameters Request body of `customers/update`. Only `CustomerId` is required. A field that is omitted, `null` or blank leaves the stored value intact.
+// CustomerUpdateParameters Request body of `customers/update`. Only `CustomerId` is required. A field that is omitted, `null` or blank leaves the stored value intact. paxkit decision: every optional property accepts `null`, which means "not given".
 type CustomerUpdateParameters struct {
 	// AccessToken Access token of the client application for one connected enterprise. Sent in the body of every request.
 	//
 	// Example: C66EF7B239D24632943D115EDE9CB810-EA00F8FD8294692C940F6B5A8F9453D
 	AccessToken AccessToken `json:"AccessToken"`
 
-	// Address New address details.
+	// Address New address details. paxkit decision: omitted or `null` keeps the stored address.
 	Address nullable.Nullable[Address] `json:"Address,omitempty"`
 
-	// BirthDate New date of birth (ISO 8601 date).
-	BirthDate *openapi_types.Date `json:"BirthDate,omitempty"`
+	// BirthDate New date of birth (ISO 8601 date). Omitted or `null` keeps the stored one.
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"BirthDate,omitempty"`
 
-	// BirthPlace New place of birth. This is the spelling the seed's own example sends. The table documents the field as `BithPlace`, which is kept as a deprecated alias. paxkit decision: if both are sent, `BirthPlace` wins.
-	BirthPlace *string `json:"BirthPlace,omitempty"`
+	// BirthPlace New place of birth. This is the spelling the seed's own example sends. The table documents the field as `BithPlace`, which is kept as a deprecated alias. paxkit decision: if both are sent, `BirthPlace` wins. Omitted, `null` or blank keeps the stored value.
+	BirthPlace nullable.Nullable[string] `json:"BirthPlace,omitempty"`
 
-	// BithPlace New place of birth, under the misspelt name the 2018 request table documents. It is accepted as an alias of `BirthPlace`; use `BirthPlace`.
+	// BithPlace New place of birth, under the misspelt name the 2018 request table documents. paxkit decision: accepted as an alias of `BirthPlace` and marked deprecated (the seed does not mark it so), because the seed's own example sends `BirthPlace`; use `BirthPlace`. Omitted, `null` or blank keeps the stored value.
 	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
-	BithPlace *string `json:"BithPlace,omitempty"`
+	BithPlace nullable.Nullable[string] `json:"BithPlace,omitempty"`
 
-	// Classifications New classifications of the customer. paxkit decision: when sent, the list replaces the stored one; when omitted, the stored list is left intact.
-	Classifications *[]CustomerClassification `json:"Classifications,omitempty"`
+	// Classifications New classifications of the customer. paxkit decision: when sent, the list replaces the stored one; when omitted or `null`, the stored list is left intact.
+	Classifications nullable.Nullable[[]CustomerClassification] `json:"Classifications,omitempty"`
 
 	// ClientToken Token that identifies the client application (the integration). Sent in the body of every request.
 	//
 	// Example: E0D439EE522F44368DC78E1BFB03710C-D24FB11DBE31D4621C4817E028D9E1D
 	ClientToken ClientToken `json:"ClientToken"`
 
-	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// CultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	CultureCode nullable.Nullable[RequestCultureCode] `json:"CultureCode,omitempty"`
 
 	// CustomerId Unique identifier of the customer to update.
 	CustomerId openapi_types.UUID `json:"CustomerId"`
 
-	// DriversLicense New driver's license details.
+	// DriversLicense New driver's license details. paxkit decision: omitted or `null` keeps the stored driver's license.
 	DriversLicense nullable.Nullable[Document] `json:"DriversLicense,omitempty"`
 
-	// Email New email address. It is stored only if no other customer profile in the enterprise has it; otherwise the request fails. paxkit decision: no `format: email`, because the 2018 documentation does not say that Mews validates it.
-	Email *string `json:"Email,omitempty"`
+	// Email New email address. It is stored only if no other customer profile in the enterprise has it; otherwise the request fails. paxkit decisions: compared ignoring case; no `format: email`, because the 2018 documentation does not say that Mews validates it. Omitted, `null` or blank keeps the stored one.
+	Email nullable.Nullable[string] `json:"Email,omitempty"`
 
-	// FirstName New first name.
-	FirstName *string `json:"FirstName,omitempty"`
+	// FirstName New first name. Omitted, `null` or blank keeps the stored one.
+	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
-	// IdentityCard New identity card details.
+	// IdentityCard New identity card details. paxkit decision: omitted or `null` keeps the stored identity card.
 	IdentityCard nullable.Nullable[Document] `json:"IdentityCard,omitempty"`
 
-	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+	// LanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 	LanguageCode nullable.Nullable[RequestLanguageCode] `json:"LanguageCode,omitempty"`
 
-	// LastName New last name.
-	LastName *string `json:"LastName,omitempty"`
+	// LastName New last name. Omitted, `null` or blank keeps the stored one.
+	LastName nullable.Nullable[string] `json:"LastName,omitempty"`
 
-	// LoyaltyCode Loyalty code of the customer (the seed's example sends `null`, which leaves it intact).
+	// LoyaltyCode Loyalty code of the customer. Omitted, `null` (as in the seed's example) or blank keeps the stored one.
 	LoyaltyCode nullable.Nullable[string] `json:"LoyaltyCode,omitempty"`
 
-	// NationalityCode ISO 3166-1 code of the customer's new country of nationality.
-	NationalityCode *string `json:"NationalityCode,omitempty"`
+	// NationalityCode ISO 3166-1 code of the customer's new country of nationality. Omitted, `null` or blank keeps the stored one.
+	NationalityCode nullable.Nullable[string] `json:"NationalityCode,omitempty"`
 
-	// Notes Internal notes about the customer (the seed's example sends `null`, which leaves them intact).
+	// Notes Internal notes about the customer. Omitted, `null` (as in the seed's example) or blank keeps the stored notes, as the 2018 update rule says for every field.
 	Notes nullable.Nullable[string] `json:"Notes,omitempty"`
 
-	// Passport New passport details.
+	// Passport New passport details. paxkit decision: omitted or `null` keeps the stored passport.
 	Passport nullable.Nullable[Document] `json:"Passport,omitempty"`
 
-	// Phone New phone number.
-	Phone *string `json:"Phone,omitempty"`
+	// Phone New phone number. Omitted, `null` or blank keeps the stored one.
+	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
-	// SecondLastName New second last name.
-	SecondLastName *string `json:"SecondLastName,omitempty"`
+	// SecondLastName New second last name. Omitted, `null` or blank keeps the stored one.
+	SecondLastName nullable.Nullable[string] `json:"SecondLastName,omitempty"`
 
-	// Title New title prefix.
-	Title *Title `json:"Title,omitempty"`
+	// Title New title prefix. Omitted or `null` keeps the stored one.
+	Title nullable.Nullable[Title] `json:"Title,omitempty"`
 
-	// Visa New visa details.
+	// Visa New visa details. paxkit decision: omitted or `null` keeps the stored visa.
 	Visa nullable.Nullable[Document] `json:"Visa,omitempty"`
 }
 
-// Document An identity document of a customer (passport, identity card, visa or driver's license), in the 2018 shape, which has no identifier. All properties are optional. paxkit decision: the properties are nullable, because Mews writes unset values as `null`. The whole document is nullable too. In a customer, `null` means that no such document is stored; in an add or update request, `null` means the same as omitting it.
+// Document An identity document of a customer (passport, identity card, visa or driver's license), in the 2018 shape, which has no identifier. All properties are optional. paxkit decision: the properties are nullable, because Mews writes unset values as `null`; in an add or update request a `null` property means "not given". The properties that hold a document are nullable references: in a customer, `null` means that no such document is stored; in an add or update request, `null` means "not given".
 type Document struct {
 	// Expiration Expiration date of the document (ISO 8601 date).
 	Expiration nullable.Nullable[openapi_types.Date] `json:"Expiration,omitempty"`
@@ -855,20 +798,20 @@ type Error struct {
 	// Message Description of the error. For `403` it is meant to be shown to the end user.
 	Message string `json:"Message"`
 
-	// RequestId Unique identifier of the request, to quote to Mews partner support. paxkit decision: included (optional), because today's platform adds it to every API revision. The 2018 body was only `{Message, Details}`.
-	RequestId *string `json:"RequestId,omitempty"`
+	// RequestId Unique identifier of the request, to quote to Mews partner support. paxkit decision: included (optional and nullable), because today's platform adds it to every API revision. The 2018 body was only `{Message, Details}`.
+	RequestId nullable.Nullable[string] `json:"RequestId,omitempty"`
 }
 
-// Gender Gender of a customer. `Male` is male and `Female` is female. The schema is nullable because its only use, the response-side `Customer.Gender`, is `null` when no gender is set. (Strict OpenAPI 3.0.3 readers such as Redocly would also want `null` in the enum list, but oapi-codegen would then generate a bogus `"<nil>"` constant.)
+// Gender Gender of a customer. `Male` is male and `Female` is female. Where no gender is set, the customer's `Gender` is `null` (the property, not this enum, is nullable).
 type Gender string
 
-// RequestCultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+// RequestCultureCode Culture code used to format localized values in the response, for example `en-US`. It takes effect only together with `LanguageCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 type RequestCultureCode = string
 
-// RequestLanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it.
+// RequestLanguageCode Language code used to localize names and error messages in the response, for example `en-US`. It takes effect only together with `CultureCode`. paxkit decision: accepted on every request of this revision, as the API-wide request rules say (reference §2); the 2018 customers page does not list it. Nullable (`null` means not given), as in the current revision, because Mews' own examples elsewhere send it as `null`.
 type RequestLanguageCode = string
 
-// Reservation A reservation in the older shape (`reservations.md#reservation` of 2018–2020, before the 2017-04-12 versioned shape replaced it). paxkit decision: optional properties are nullable, because Mews writes unset values as `null`. The schema itself is nullable because its only use, the search result, is `null` when the customer is not staying.
+// Reservation A reservation in the older shape (`reservations.md#reservation` of 2018–2020, before the 2017-04-12 versioned shape replaced it). paxkit decision: optional properties are nullable, because Mews writes unset values as `null`. Its only use, the search result's `Reservation`, is a nullable reference, `null` when the customer is not staying.
 type Reservation struct {
 	// AdultCount Number of adults the reservation was booked for. paxkit decision: an integer (the docs say "number"), because it counts people.
 	AdultCount int32 `json:"AdultCount"`
@@ -924,8 +867,8 @@ type Reservation struct {
 	// Number Confirmation number of the reservation in Mews.
 	Number string `json:"Number"`
 
-	// Origin Origin of the reservation.
-	Origin ReservationOrigin `json:"Origin"`
+	// Origin Origin of the reservation: where it came from. paxkit decision: a plain string, not an enum, because the 2018 `reservations.md` cut its list short with "...", so a closed enum would reject real values. Known values: from the 2018 list `ChannelManager`, `Connector`, `Distributor`, `Import`, `ManualEmail` and `ManualWebsite`; `Manual`, from that page's own example; and from today's complete list (reference §1.9) `Navigator`, `CommanderInPerson`, `CommanderChannel`, `CommanderPhone`, `CommanderEmail`, `CommanderWebsite`, `CommanderMessage` and `CommanderCallCenter`. Mews does not define the values; paxkit reads them as follows. `Distributor` is the Mews booking engine, `ChannelManager` a channel manager, `Import` a data import, `Connector` this API, and `Navigator` the guest-facing Navigator app. The `Commander*` values are reservations entered by staff, from a guest in person, a channel, a phone call, an email, the website, a message or a call centre. `Manual`, `ManualEmail` and `ManualWebsite` appear to be the 2018 names for staff-entered reservations.
+	Origin string `json:"Origin"`
 
 	// RateId Unique identifier of the reservation's rate.
 	RateId openapi_types.UUID `json:"RateId"`
@@ -948,9 +891,6 @@ type Reservation struct {
 	// UpdatedUtc Last update date and time of the reservation in UTC (ISO 8601).
 	UpdatedUtc time.Time `json:"UpdatedUtc"`
 }
-
-// ReservationOrigin Where a reservation came from. paxkit decision: the 2018 page lists `ChannelManager`, `Connector`, `Distributor`, `Import`, `ManualEmail` and `ManualWebsite` and then cuts the list short with "...", while its own example uses `Manual`. The enum therefore joins those values with the complete list of today's documentation (reference §1.9): `Navigator` and the `Commander*` values. Mews does not define the values; paxkit reads them as follows. `Distributor` is the Mews booking engine, `ChannelManager` a channel manager, `Import` a data import, `Connector` this API, and `Navigator` the guest-facing Navigator app. `Commander*` values are reservations entered by staff, from a guest in person, a channel, a phone call, an email, the website, a message or a call centre. `Manual`, `ManualEmail` and `ManualWebsite` appear to be the 2018 names for staff-entered reservations.
-type ReservationOrigin string
 
 // ReservationState State of a reservation. `Enquired`: confirmed neither by the customer nor by the enterprise. `Requested`: confirmed by the customer but not by the enterprise (waitlist). `Optional`: confirmed by the enterprise but not by the guest (the enterprise holds the space for the guest). `Confirmed`: confirmed by both parties, before check-in. `Started`: checked in. `Processed`: checked out. `Canceled`: cancelled.
 type ReservationState string
@@ -1367,7 +1307,14 @@ func (response CustomersAddFile200JSONResponse) VisitCustomersAddFileResponse(w 
 	return err
 }
 
-type CustomersAddFile400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersAddFile400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersAddFile400JSONResponse struct {
+	Body    Error
+	Headers CustomersAddFile400ResponseHeaders
+}
 
 func (response CustomersAddFile400JSONResponse) VisitCustomersAddFileResponse(w http.ResponseWriter) error {
 
@@ -1475,7 +1422,14 @@ func (response CustomersGetAll200JSONResponse) VisitCustomersGetAllResponse(w ht
 	return err
 }
 
-type CustomersGetAll400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersGetAll400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersGetAll400JSONResponse struct {
+	Body    Error
+	Headers CustomersGetAll400ResponseHeaders
+}
 
 func (response CustomersGetAll400JSONResponse) VisitCustomersGetAllResponse(w http.ResponseWriter) error {
 
@@ -1691,7 +1645,14 @@ func (response CustomersGetAllByIds200JSONResponse) VisitCustomersGetAllByIdsRes
 	return err
 }
 
-type CustomersGetAllByIds400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersGetAllByIds400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersGetAllByIds400JSONResponse struct {
+	Body    Error
+	Headers CustomersGetAllByIds400ResponseHeaders
+}
 
 func (response CustomersGetAllByIds400JSONResponse) VisitCustomersGetAllByIdsResponse(w http.ResponseWriter) error {
 
@@ -1799,7 +1760,14 @@ func (response CustomersGetOpenItems200JSONResponse) VisitCustomersGetOpenItemsR
 	return err
 }
 
-type CustomersGetOpenItems400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersGetOpenItems400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersGetOpenItems400JSONResponse struct {
+	Body    Error
+	Headers CustomersGetOpenItems400ResponseHeaders
+}
 
 func (response CustomersGetOpenItems400JSONResponse) VisitCustomersGetOpenItemsResponse(w http.ResponseWriter) error {
 
@@ -1907,7 +1875,14 @@ func (response CustomersMerge200JSONResponse) VisitCustomersMergeResponse(w http
 	return err
 }
 
-type CustomersMerge400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersMerge400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersMerge400JSONResponse struct {
+	Body    Error
+	Headers CustomersMerge400ResponseHeaders
+}
 
 func (response CustomersMerge400JSONResponse) VisitCustomersMergeResponse(w http.ResponseWriter) error {
 
@@ -1937,7 +1912,14 @@ func (response CustomersMerge401JSONResponse) VisitCustomersMergeResponse(w http
 	return err
 }
 
-type CustomersMerge403JSONResponse struct{ ForbiddenJSONResponse }
+type CustomersMerge403ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersMerge403JSONResponse struct {
+	Body    Error
+	Headers CustomersMerge403ResponseHeaders
+}
 
 func (response CustomersMerge403JSONResponse) VisitCustomersMergeResponse(w http.ResponseWriter) error {
 
@@ -2123,7 +2105,14 @@ func (response CustomersUpdate200JSONResponse) VisitCustomersUpdateResponse(w ht
 	return err
 }
 
-type CustomersUpdate400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersUpdate400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersUpdate400JSONResponse struct {
+	Body    Error
+	Headers CustomersUpdate400ResponseHeaders
+}
 
 func (response CustomersUpdate400JSONResponse) VisitCustomersUpdateResponse(w http.ResponseWriter) error {
 
@@ -2670,251 +2659,277 @@ func (sh *strictHandler) CustomersUpdate(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rcttG1ij6Kn0wpyrSbJLmTRcqf0aiJEdJZDuWHE88Sh00gSYJC+jmoEFRTMpV+x3OeYfvPb5H+Z7k",
-	"1FqrG2iAoETRcpLJTtVMTAGNvq5e98uvXqCSmZJCZto7+tUT9zyZxQJ/n6WpSk/mOpJC67fzWMBDPU8S",
-	"ni69I++YJSKdCJZNecYCLqXK2EiwUEnBdmb8/jbKmOlu12t4dzyeYw+nIuNRrL0jOY/jhncptOYTgR0G",
-	"c52pRKROdzhGyCKZKRZlWsTjltfw3op/z4XOLkLvyBvww9FBsB8290R/3Ozz3qg5CLphsyPaY/vO+/Sp",
-	"Qes5nc/iKOCZOEt4FFdWFIYsFeO5FiEbiYDPNaxOMAFNWaRZxm+FZFyG7PWdSBdplImz+0hnkZzA6zGP",
-	"9eevfRFlU2fYj2oq/xEq0QpUwnicCh4umYBRdXUnOmE36I36vLk33hfNfngQNA9HA95sjzuiG/aC/miP",
-	"FzuBG3ANKyrvwrtZyDOxshFcqmwqUjZL1TiKBZtyjbOUYmFmut3CTbcPLb+lkyib/mMCDzbYhq7ohf1g",
-	"b9Tc5wfjZl8chs1B0B41O7w77ol+uBfsj4ptuJB3PI7C4yAQWl+rle0w7xnHBiyDFtstta6n6tz3go44",
-	"5N1R8yDsATAPRHO0H/Sb3fBw3BE9fjAaBCtzvwiFzKJxJNKVG8rjsUoTERb7G+WNP28VQ9PhRbhyAL3x",
-	"IOwGB6LZAWDsB4dh81DsjeE8RofBIGyLzrhYxFueie+jJMpEWJ7+tVIs4XLJUupbbzfhlW5a7K3I0iWL",
-	"eSbS6tzhjuyPD0TzMBwEzf6ozZuw8017f+BdMfd3UtzPRLAy9eI50yK9EykT0HzbK8LmRX/UkQqCeZqK",
-	"sDr9/fAgyO98sx92g+Zg1OPN/nhP2Hc4/SshQnuE+ls1lVdwx8qrgMcMn7MduJFaiPArzSYiO45ju4av",
-	"zd8ny4tQMy71QqSaRRLvsOaJYHrKZ+Wl5gN7R//6FdBuKnS+8JMozaanPBOlB29iHuRPhjwTE5UuYcnm",
-	"Scy1jsaA2SMlod+fG94wFTwT4bssAKzQ7uw3251mu3Pdbh/h/z54Dc+QAerlPEp19oonwizea3gvhQzh",
-	"XlEDAu+9sD/qdA6afbHfbvb7vNcc7B22m8HeYbfTORDj8eDQg7Zw0bLlkKf5NL/ncjLnEzFUoSie5WPS",
-	"GTS879WSx9nSbfUKF8bjyD723l15De+VyoBYe/Bznoxgpl7Ha3ivZ84+vOFaz1Sa2b7eTJWEHtrtfrfd",
-	"6fb6e/sHhwMPgCJQMiwmRM2v+b3FMLS9diTzOsrivC0Rj4e3/MdIc2r/6WcLimfJLFu+FXoeZ2UYxBdM",
-	"jT6KICtBYc0V+gS9TQUPEbJ+dS/Gr14odJBGuC14QaN/z4WLDNUYIdYgiQbLFPv3XGUCflyKhWYznmZS",
-	"pEzPZ7CZLWbuciiCSEdKHsGvmKcibCCLAD1F+JeSTNyJFDCQnimpBQ0WaZaKO/y2UfAbKuTLrzSbxTwD",
-	"1M20kKFmUVbfi31C3QA2MPviHXkHoz3RCzq82R33Q6CDo+aA7wfNTtgVvXGf7432A6/h2Xl6R1k6Fw1P",
-	"B1ORcNiybDmDfnSWRnKCWAMR5/E4I0pT3tJv1ILFSk5gwxY8Au5trFKBCwAGKcfifMIj2WLDOAKuk+mp",
-	"mschG/HglqnxmO2Ie2JIIx7Hy12WcmQQsimXbIZ7NFYp42wc3YuQZVEiao4Cph4yrhlnNP1ih/EwQyU0",
-	"AxZT8yVbTAUOEWVmtzmTCOKwwxrvhGYwpmTfXF+/YQDi5a3utZ+0kZ+gMR0iAuoJDw2swl+BkpmQ+JPP",
-	"iFuNlHzxUStZZdGjOgbg/07F2Dvy/vaiYO1f2I9erOEbYErFfOt6oLemA1pD+fyvi9sDzHDOehwxM0v2",
-	"7dXrVw3GWRJpbSECNgx4yplIsyW8xMtsb+MiRYBazgTsP/THs4Y5Cttr+Q5zuB5qngaC7UQyiOcIe5wt",
-	"RBw3DS+09gsUZXLQQO6ygdAG0yPKYsSdKZcTwaJst8Wu4SJHADSj+cQSvgCBG4BkFR81CSHVbbJp/KLA",
-	"XLjR5yodRWFIrOkTwGNUEd4eh4ySuPf8QAGnwMwpjOYZG6WC39LW0bgsncd41ggIUYhrs9AgZCbSWRpp",
-	"AbsOsiGySAhtgssMMM8I+A21kPCbvgnZXBOf9xxHcQFzkDy+QraO1v20Q5mXeMbHj8ThMZ/hQGqZSYJZ",
-	"RIw6CsVz7dW1UpdcLs1T/cR9SstyweMb5QoSz7BT0B2LoT8m7gMhQhE+QPMZj7Opmk9Idu22O4dsMo9C",
-	"EQNYszjSQMDjJeu32w3Wb3fgPz3kE/bgyVryD7vQxFloQ+yP31wUBB/vgXnNU8ECNZdwsDORluRMYkng",
-	"qZDhTEUywwclUZQAYMFTi+WyqViyhC8tugPRXM0zQI5R8CxQYjiKZs5SPPxdznzgcb2TfJ5NVRr9QhDy",
-	"dLpZEfo3Jpzud8+EJH1ih7BPHxAggJHvDOQjmjOUU6WW/DVsW6I4qJaRCk4a2yqJ9AuZzZyIPc/9zteN",
-	"nVS2soJ0XN2JQeZmvs5JEaWVAMRSGvzkYPwraG7I60iFS5f9xWmVWbLh/v7Z+cFJtzc47fb3e91Bv3fa",
-	"6eydnZ4NhieHnXbz7LjdPj88Pz3sDvr7g+5w0G+f75/sHR+eD/p7vVOvUWXbGrAOuF+RnFxkIqlZp4Qb",
-	"ZZqwKBNJgy2mUTCFsxMRMpmpuBNybmjcjC8TWNYOIgx/HEkuA9FKwr8V/TShH3+3BveoGcmEln+KBCEB",
-	"EK34KBYVnhf1lZrNpRYZsVkaOGQfmvsNZvR5ZfEKiSkqeIoxzHGb6bmy+MZSlrNLgfken8NS2UiAGAHg",
-	"AuMS0+cdefN5FHoNzy7Octmrh5RA14gF4vj1GFUMD13L4TxNhQyWP6IU+enn6u18b1AhTS5QqEE6ZlJM",
-	"eBbdCcZxPOeEgaEcAfFwj7gFUzuJ4vhJ+zSK4rgYG5hMraOJBLlnu80Zxkob8bw6iVOYMhAFEKngor27",
-	"HrKdi6vX7HC/3dkFKUkWk5qqGDnrfHILrlmAvX9tQApAPxal6asZqTzzeYMo1YQBN5q8knqe4Hw3WIHZ",
-	"Qhj6Kw04xX67ura1U1qdQq71fMIpFrrtqdI58G8K8CtzeNLYMMBmvco7FQXiaZ3TN+EqnKYiENEdnCZg",
-	"9a1AlVRQ1bnA0+raVj8lrdgKeg7DyGBMCS1am0zjdRo+8bgVfFF7uuwYZE2R3hG9Q6FRz0QQ8ZjdRjKE",
-	"HvDrrTbsTarCefA0ddeMvtlqPBCBngoxmr55NmR/jQ82RfVl+o3fruL7a9Q2uBBG+hqr3PkXXMASJshp",
-	"jpmPgd0VhPVzvgDSZ66yFHY59TPiK+xFi/nmFN4SW+HT5SMWY5yqBCDM7PkO8FeWrnMmo8k0IwWIzvhy",
-	"t8V8A0EP9GXhhfnFZXKbc7lkyuVzoFeigPS+oIcNT8h5AvtZXoKXQ3LxYGUwaEQdObvq8ADWpLCCAthM",
-	"6YzHjFMLy3kFSo6jydzwx8B/0Xv/CLjpAo4b8Keej8KIBDAWqJBojlRsIlSsiJe1fB/amHJxTcOwItxt",
-	"seN4hWuz3FydNpNu6ufyeCQtLqYKzt+sP9J5VyxTqsUuJOM5xWpYUp4IbqVCqdyPdaZSIPmRRPAMQ+B6",
-	"5taEbHTplU6MXYhrppIoM8Bch4zLPOcwypY1lwMIbJQtW5txEHOZpcaCUu0J2IFeZ3+/2aFTtdSbviFF",
-	"oL0+/vCDv9GI30dSdFbHQksTiyOZD2P2dONOu6udkvlm617f4M2o3xt6h/uyQV+fahCdI9/WHCJKhghe",
-	"+V3T68TEHWI9MjGh67r7ZNnwrH3a7w3Ozva63fN+v7d/eDo8ODzrnJyftHsHnfawedrtn590OqcnZ73O",
-	"aX+/2xn2DzsHZ+3u4engrHNazxm6YkStaEiCghqzREmxhPmitGs+rBEC7asm3uRaGRAZDisHZvwezVRV",
-	"FPEk0c4upP6C9Ludg/L1MM0r9+Ps3Vu/njcTWQ1XZ7FVoxAzLCuZ8XuycxccupoD7K0FQzLeIHvA72uA",
-	"jd9/qcHeotm6bsCUZ2vHq2xdu9Xt+FvOYQ30AZK0cqqsHFthJQHwqZ8h25mkSuvd+llVZlHhlnJ4srOr",
-	"Y4MsN1VHsXPxyboe0UUht4KaK0EXv6ocWbqkbjOqKe4B6UTZwyoStGAualQkBQ+yIXdqPlhlSc2bqjz5",
-	"ACYudtZxp6iVl9WYjaBJIQ6jfXNVJt6EhLiuGiskBB7nw21GrrfRLdndAaHffN9iF0hCBE8128n5oV24",
-	"DAQtOYzZW5jLK3A9R/PMPXgLrCxDtik3GKKWP8pwtEibiyVCNhUpcTsWJJFfNIvfUo1TcXep7k6lwYom",
-	"YifhSzYSTCSzbIlnDfddP6bCtisvd+8V9J6nKV/iDB3fm5XJwTug5GGdwqbwVNteTXOaRnci1d9HgZD6",
-	"CQLiqQrmKFSs3kHq8ivNYuqUheSvtXIpkck2kEIAomcijo23JDC+6OLIWZbyKAa8q2dwM3b88qyZv/u1",
-	"cUnhMX1Iyn1ZUHTgt2H/DMO9gpEexQ65F2x5sfg4Z/M3RzvFCTiuVPW8r+SrR75Rz9Yja9MzNe1XT5Re",
-	"VOeABpVcgSkkbjhKOiJrsWtjnzt+c8ECTqcaaTaORByCLH7vf82iDJWhqYAlhgDGV2KWCXQo6ba77Y1W",
-	"uRXK21B96PqlPcPNsB2ygKfh2muxCTSW3eOqy7dvEeKDeZzN0eAZihrMP0vFWKSpCFlsvqowWUI2312h",
-	"oc0fp83ztxtKc3wdUMObtTC92o/r4LfSFb2sXVprM81pxVdwU0nXoZwk9MIbWfRW2cN3V5vt2hp1rHWl",
-	"IGUs4yNlyOzTFmucEVdEityDq6yCj7KpYYEL42JlXZ16ySX3qawOZV48N5GlbuuIa+HQ+QzX13b2WTfX",
-	"uJSu8Hzw2HGmK2/PTGkdjeIl4yxRI+DsqeVuazP1c9lZdZ02hH8OsVnr+1on40WllmuWvdmw5FO7Mgg8",
-	"RtwW3Vf7PUJlgnloZBjzl4/f+YyA4RECV3zNU+A9ZsjHEQ+LjIv5FDWZDSc8hPkIij5D1CtkgK6zHLpv",
-	"5ipGIeeJje7hQSBmVrhicyTGsAVBxl7PhAQS22u1Wz30CdMttuPfNyeqCZvls1shZsQDvVTkIGhW2dp1",
-	"NMuXkc5E6jXghzb/CO01YMifHzuHhpePZ/cezsZ1ca6lAoYZ+2LMLflPP8PNh44+49bXWUXM9XAo5aqw",
-	"UmDSkphQ2tmHdATHYXgexeINT3kiMuPEUvHdMi6HVhfo22XpF5y+9mt9Gh7zBnIMSYUD0Ipu80Hk7jTF",
-	"NSEbY8n0Q1+aNblffLZBGv5AlUqkGc8yHkzXuhasylg84zWyHTlh2ZGg8wYbcS32+00hgdsoq9dGy6wW",
-	"yKus4AY7U/pkIwMyza5E+zOhs9YsHNezAPX2ucuLyzPjpLy2X9cjDbtHTIuKLGsdKhQJqTB4kMwiq9r1",
-	"kn7NgahGCYgrRkpzHY2JEo/vkWu2/RV71uv1W2jSnllT9pmasWdX+HwJDc/vh/R+T/XO1loToxWEZ7di",
-	"idghtMHIMJoIyLqlhWD+SnxxrfFHKuYT5B1RuKzfKAUuI3oJzaKNys0NfEGDG2rAjbO90PUo5zP0OX8Y",
-	"/cPzEJXfXQNQFwRnwpaMVvuPqCN4Np3AMy1/5X6tToX8PhULFYlJvCZGHf0YKFC9EpPO3qOsBMP7DRM0",
-	"5KqnlGW7lJlJZjILpCKbp1KEXxtpC5MKYBdFJM0YINzZ1pFSseDyd1ANfBHR/4uI+utl7M22ych/q+5i",
-	"D8jkrd9QXHsKW7gK/Q5ie4gnrHAFj3Ah5Fy2ahhBQ5l2FRXoXYaOYhwEduMU58P189+kahSLhGdR4JM8",
-	"DbcxmJse0OimpwCleGFuvFardePRaCncTRnJiRmoYUYacj2FD2mEq2wOJMRvsEAlxtWNrptVZIx5AIMI",
-	"kbGd//6vTqvTbRQENsYwQfL3mnLN/NNIA/IJUb+SihUnsCm/E0WrNyLVSgJ9L0emhmIcSeHs0teWAQBE",
-	"g4tPGNdsrOJYLXSrZv+OjL8dPnT8jgEZqTgWQaZZMOXpBHYGVTJsgt4yzD+JeXCLW0Q+JhMbwjeyL0TY",
-	"Yv6lCCNearJQ6a02QSeCJfCeqRQuiIY5GtL2JlWTlCfVzjlLhEUYnMWGDM6ocYLOhLCNaq6HKpnFPJLl",
-	"+cH2B+YN5i4ZqxS+eotIFdioI3TPN3/lq73K+HiM74rxNTxrMf88jYQMX6fnPIniJTYa4yMMScWH5qsW",
-	"86/V7JJLPhHo8VjuMFMzluQvW8y/SAC5cmooWWT/zKf1o0iXpUYMjdVFwxnCDtv58eKN8d/Mr8qRPUy2",
-	"mCraGI4JXWbUCA4jvwaVYzABgQHXU7pfOxQPmwkZipAFqQgx9LWAdGc0Mm6G8CYChgCgBH7wdFndEAAQ",
-	"86rF/OMojSMpoBH9goEWLeZ/I3icTfHEI1458UQIgwim2MoGFcMWwxIv5FulVuDMWABSpZIW89/zCJDg",
-	"uUrr2i7obQ7S5iOLNI7QfxZ/uz6t1bvoNbz8SnkND+9NkenBXAd0fa3ANyb4MPDqNTyEVK/hlaESxHoX",
-	"8ryGl8ON1/BKcET+tRZOvIZnocBrePY8UVVKBwPEg47Da3iVk4BhcH+9hlfeRJwpbkqtf66lJy9N6hCU",
-	"nPSW6oZJqZM/i2KPVvOIkClWGAENFI0QXL2KidgLDBJM+H2UzBOHSUMVQUlX8IiEyx/msao6g88WwJ7A",
-	"5JgNfIideVlkrvlM2LsI9Z9Po6w3UCn/xgBYq9LmT3OA+D2B0t3cxyHzs4DyT4MIZb2t7YzipawzeHrH",
-	"4xqrWtUXz1B++8XGIBoLOcmmOROQf7+x1e4ZdE9XGU+z2r3AN8+wGxuv5jpKxHkUZ09xxLKw7XxbF20L",
-	"YhQMqzOezGotVvkC0agiKHjsKbfQmYGzqzmoPXIxX8+EvAD0tP31zLv48xCNrYIGCk9z8k4vskFhFoA7",
-	"kWZokKwLLmDvp0KyiASWJMoyETaY4MGUOiQHgSjTTC1kPmDr4aDeLSkexfWqGc5HJH+RwOcggXA/ioxw",
-	"1dtlUqA9/Xo5uQdrQ8mKQzVK3ih1TvbJdjScxuqWr8RI2Ek9tiNrpu3AnhqbsKICHup34Au6mK6fqKME",
-	"L+Z8xOZyxqPQrIDLkIVipnSEqWwozlPjVYpSpueJtaM5nY14jFFTm55PJZXHpgeEhnRa3kMndSnSybYO",
-	"Kpjx+M9CF56D68HcbFsBrUnrVrh2E6JGcyHwDYm6EzZRWMbTicg2Au9rbLrVjGiU0oyA36F0CSbkMZ+e",
-	"UXbnWX9yq5GkKZpUPo/M9wmoeWWra9b6ENgbj9U1DrJVc8CFLHToOXHEeEYZL00ewEgz/0rI8JKntwJu",
-	"q1HyHJW5Qj5JhTBkF3eSJfYDMs/pcrz5SocPaqm2pELHFDMmQ8ZjrR5QHGCbpyi0NqVhT6ZWz0SorgRP",
-	"g+mW+E/jx38hwE382DLFaLvYaGmFu4Rn6MaHaVZ1ZhzSrIsG2a0KS6nFMeN5TEFG9QbYGX9Cog9uI5pS",
-	"pZLd9dkbgePVReLdIjGKk+WIrFXUHzkkk3n8ORHf46C8DgO8dhgtNlZzGbLRsgaYGy43SbJI5q64waIx",
-	"43K5/qo/Xcyus1VPq9NtUQ6+fCKbD+N+9PBIX+nyUvMQ48IZWttNiZeYjARTQlSjNPK8UphgZAGA9GQn",
-	"5XxzNj1z/TS0vxZ5bYiy7XVOafAnI/ASuD4PMi+reh7V1vCyrsYkEzMKm1oaiYZf1OSg7zHzjVO4z7Qw",
-	"NupcKAvo1aoazzfO43UfkUM+2mvXfe9wB2b0wh/9Qd6A2mxJ6mhifou9Bo7HL7gsk3qHjqrFjk2AISXI",
-	"cNQd9kKkbBRzectiwS0XSYlZLBslM05Znv6APrmvxCI3KRn3lsf8ceGT8Iv65MIIs7Jfbp7pGbd3JuLY",
-	"JsAz7mhqIcsuaUTobJS41foQQYbz5Jr5J5GZg+/kirwVs4yyl4dilooAYZbHEdc1XqDRmI1UNkXyqIXM",
-	"GtCpXZnPFpHUrfrll1Zvx7GI9LH9aJiQHSuhzERseAqHqyfQr+yA5VQoAMjkaZe0PrwhzvS/ZnMtSk+2",
-	"84+G+QeP+Eivbi2SKtrT3NcoFbgPpVumpPiaGudX03lLeQE0i8U4c67in8cf+zODUJTB0JuFnTy/7zdi",
-	"kzX+3w/5e7/KSx/ZNEsGsHOoiJdwO6VilSJHhSRf4XHQUSfKvi54nBrHzz+qIzjsRyFp/DbO3zBmVOcA",
-	"/uUdvmHoXJD6jZ288/xyRPAji1d+M+dvCfi01gH8t3X3rmwEOkU+ZSue1V8aiWTFZ/ohH2ls7/hJb+X8",
-	"DJ3oigP0l3R4hvEyx+n5eZ2cofc7x9G5tW28W51Ik49bl54txyIWT1akmR17so0ywmnQfFW6QkN2GxbB",
-	"FwmrXEfhUmbJP0BOyHzhWyWF1PNgWuriN0wNeXY/i9I1PunFu1xkgHHymT5H3qsLredc1skR9s2XHTuS",
-	"k89IbWnlSj0XYWl+2+b72CglR/0gCNYWhRZYcYuEk5WSYjxPIfvGAR2MrqlTXgm37pj/6yefNmnFTlfV",
-	"3dvwclMJr55Xyytp5onpeByrBYj6pSQHCb8Vmik+i5pwbBMh2URIkVJmATNHnaXzAOi/zgQPCWlhqyhg",
-	"CZ9hPoTy5pQTG9D3v37ybFHDmiuEZWLKiTWBFRVhnl+TXalEuHWSEr7EO28s6CgaZyl3cFaexapaLWXB",
-	"U7mqq8jrIz6Q1tsQjQYhI1P+iwe3LEtRdE1Bop4XbkX57FEBg1Ap7kSsZng7hbyLUiXx9ziKY+SJaw50",
-	"Be3S+Tqfa+JPgE/DQ9voGuUVIFeikYu/cuU6nFCLnauU+f12zzd+MRuVRVoZ+Leum5e7o+1Yerf7QEUc",
-	"HlI9vEytLYiDAIXgugBKgsq1X812NpgBpE/+47H19gjqmIkiD9m6tGKusdO/5DGlyE54TGYX/1wk9uEY",
-	"f5oQKeSSSkTYbga6M8Fy5lrYkEBSRjd1FIpChdiiWfgNtKCWkr0AcghJ6Y4ZX3auanOuUMmX/CK9FaEK",
-	"4iVboHsWGjQXAFum71yQnScmHmo0z8qYi77E4K0CibGRmsw182+8m3m73QtkFOMPceP5WLMh4zIrp3Th",
-	"mHOU9s77eYN7VKOzWA1cc9OJYZhMpky9ORargMfRL1aZWkSPmK2vzSyGqoAM8bcYj4GI4LllakK1Bim4",
-	"0xU2/ZqbkWvInOKPpAlYrSBpkOnxm4vmAmDBtsTsOSjl7xQBbf/9X12TXRDvSqErn/FJTUZLb/Nt3jCH",
-	"W2mj7Q6j7EJ+D1SZzFR4e84td8DgP3/HS3a7at7cUqkJ41kRY5IlEETYju800K0k/Jvztw/LhYn+z//+",
-	"f7vtLlYow2qeZgEHzXa/2emyO5HCXojQdGqUoyGVRvyiFYvKyBJLw2+IM0s2thUMWbVMoo6MbJKPCyLH",
-	"4TzOhrYA0Tr2l0MrvWL2BmI1UupWhFg0pQY4JeU9t3qRUAUEZzcm+fKN51DOKCMGX7OZULNKptlIZr2u",
-	"1/CSSEYJYNZ2DmBmCLTyGEP80+z/mJnUmvBdV4Dt6jm5c/heBbcirDNEClMlVlRLrMT4iWV8KvPCVJKU",
-	"jmwk0B8srI+rt4Uxr8QEGLon8kb5hL7SRalLTV1tlwAYZMo4Xpdgl97WJdndPO/Y43OYcilFTFGH6cOZ",
-	"lgJqa+Jf0zL+Pr7jEUhlDXYVZeIyIv4pZdcpvxPxMI6C29bTJ/QyVfPZZqKoCzET+CzPkl6etimLmHKp",
-	"TXbR6td57Lj90nDBW8x/3dQNmMm1KzApLgHvrSzsKfN4+t5Vdm3n9fVxg708vWqw4dsrhEGtmJJOLbHV",
-	"nQ9UYhMCwI2ukHrOTpS6BVQcqIRh1RbjCbm5sgAWGMXho1g6gFZpzUT/eHh6qJIZl5GSnxPCwBZRHDMV",
-	"BPPZ0ti4ecWjerNIBDuZz4tJoDU9Mfc7fQPMG7n6jsSUx+PaE0x4uGXy9a1Tm1fuyu9WhI6phVxhPzY6",
-	"pIeC8XZCAbL+PBW7z7xgROXbktwC8T1vZb2nbt06dDpcRWJrts8SkpoaddEk2s53z3y6aoihF7WLBdGD",
-	"Z+IzeKB0U2u/ESpFuFUpiNR+bbi9vB7EJkNvU96OVgnj0cebDfRIWOcOT9PojsfPfauuMuNb9WSgoS9X",
-	"YQafrwMZ4uaOJ0IG2yH1nQx7YBy72CVmDBPMZKuc2FaY/bNS+z7LqdTl1C0AscCETqZdOowcCazPqVsX",
-	"6lp/w+qFrvzWN1wxt8RNVTKOltiSOh3qKiKqk+xSgUl7iu0NuEnTtMYuihoW1KtQpim/zFn7DeYPqca0",
-	"wj9OI9j/0dz8SalS4Ncll3Meo/uPsfTQk/dipKNMPCEfVcNUw7UBqZahnWuhba9GpYFKVOR9UePyUUVI",
-	"rIGdMTqQPP8c5joSmRkVcwyRtrzs61NSQ3Vag90j5r/id9GEw4rzGAB/qJKEg/T1d98M9flJqdy9tc6T",
-	"2OeIGHkm5CSSorFySMBJVqVGezSMwx3kJhNS6ThJSXf85oJCb9x15ml9mmMewND5O8Zns1bd+k3MQaEn",
-	"I18tgX7+mCGqYUtjmoRB0iRlahTzh5/k5hHwGP6S5KRF2qgFwVIDUyOhupPsVNCWBUJmmMHKQMhGMImF",
-	"jozVJ78OpFoFWQqn3bTrKCkBS3p26NRreM54+V9mLMoYZI/XW1EJ2CxEVAqVDggTEZttJxRBW34hKRGa",
-	"+8x05z4iTxrngZ1Y/qCYW/7ImnHcrnkcD3EPat27V4hdHW0mWldCTS3mn0nC3/6RlU9FyKSpDT5alplx",
-	"qfJnbnyMn2PlUi/Vr0fzDG/lSg9sZ8GjDJDCbov5r43Wta4v55tKbwTPO1X/RBWHupAO84QY2HoX75AZ",
-	"oToa+iiDgICmX6NODqYiuG1GknKwpWbB8BCd9CmnWSC0Lr1Q8wyzl8lAUPKxwKrDXAi2B+ESuTz5PCeY",
-	"MfOztBF/5SN6Vs+2JgZgwyoNZTMgViSwDi+XaauBz3T+RLfMpcZSBUVDi4p5eBcBzTA2E+uCTn7+KTda",
-	"UC5ZGOlZbEJp0JkcTcKtx6sjrC4V2JJIjtXqWr/hMmza9KWBklnKgywHikK94DgGGHYJF5NjBYOwEbKW",
-	"bCFScSMtDSvCNf7+91Kw6N//jt7iRd8visjHJPRZJG8kDHO11JlI9ItJlAHRaQZ21CafRURzZ2mU8HRp",
-	"I4bRNipC5rfb3f9ntMcHB/2BEIeHYn8w2mtl95nfuJHkyEXhdph2MIky5vNerzMIBwc+lSlstvea3cEu",
-	"jMLz/M/op5eHvAI1V/PsRtaEgL7iifAbTCtiHOxKc5dycc+DzLguAIGh0xmZgh0t9hpZLX0jsyL3przF",
-	"SFm47lW6vmOiNBrsuFxousFshg9bOtPBkA3qXhQJecqe9jjb3U2Sa/r50xcJCLtwiv/9X50bCVci/zRn",
-	"7xCmibDtrC/h3CjVVC0qaDdhYXCQDxrCdls38kYiJwvkklgvpwrYjo8zXfIk9ncbZRMhC6PxGMCf4FcL",
-	"tuBLfXQjm7mtcKTCSJiUoFIxn7wbfQoQ+RpaljA+5hc1tn3X5YdKj0HzmviqMUZvaUDCnOlITmKslmLD",
-	"unwnoY4MrWfijE8i8uqt73aj0GUTkzLjaO0vLmq1SxM2587UNzanulUV+T1MPCi6h0Sl8ug+Nah+XfHP",
-	"0ujbhUd8nXKJbmdFBVF727CwOfvm+voN89+8vrr2Ca1/e/X6FbmZZOpG+v96Y1xUzCX6+QWfRS9yZPPi",
-	"rlPgpxfk7sAx5zt5PJhYcRqbZgcDwyCtG3k8BzEjszcqv7hzLWhiU3LYaFkQQpdYn+2YmKJyVWW3ejJd",
-	"Lt9xpF33lVmKCB2GYNdwyERqXbuuGt/IsgUdtqqRSxuZmjVjAQK9f98kIaIZpAKH5AA7mG8UrxFdcZQt",
-	"xiq9kdQaU5BTKgRAI8QcpC12bcMRiXvPXSxRIvd/+umnn5qXl83T0+vp9ChJjrT+ABeXy/BGlqIV8zxZ",
-	"xLoQaotShpFdADF/+xs7NXKnvpHXeMG5sZGbGCFKAFzkoqAp6SjGotYytNLTlKOFMpgqZeOjRYypPG9k",
-	"oGQgUrRZ8qVmN15F5r3xmDH3OLQZaOlCxHEL4P91jdldjXNvCuPmqNnOMHfxPc29M9eShBvJHqIKBBm+",
-	"Vbr4rZJNn0vXrG8iwGzBXeg5r7lrwKVadDdUpvQiCEtxonRWLfyLKJQSsVNYQaQbjEPfWFHTXDFySxrz",
-	"KLaxL2jHMxzMGENahOV589GnIGShN904MpsMZ+ajp6RPSGFKi8rn4+d+df6T3NRwo7EEba0rnNPtOp84",
-	"3/Tl1zlIQO9qY/dHWOmZudUGekIRxDyFM83n0oTJEEaiEyR3xCKiFUMpp7xw+TbHolGFU10nBXxEmeuU",
-	"Y0G3KPRuVlvMsEDg+RT9fnfArpVil1wumZmt9m3WYv+tyNJl83iMZDFfQAwQNEGVC8yz6q9KyhfYwn67",
-	"3WD9dgf+08OF77XbLfaWo4omoUTCRda6ytShb1x7qzKRiBxZgRkvO8iUgrgWxgciysyGUVSIRnUCdo6E",
-	"AiPtYJOsS0MzncfIj801ID24tXQ3LLvjw2LOVTqKwlBIAl6D6rhTw4RC4WgZPAwtX1tXzKTQgeR1EzJ+",
-	"KyQcMOlYTeIUhl7WSG6hW6d8Wqas048hVrkeajzXQu/SFau4WU0wyY5UTGc8m+dpygmXWUzjnGzCZ7m/",
-	"RjNWkyhATDFP6fj67R7u5Dt5K9VC4iUFpNsEqAWxxbG4jgTyeK5uzGGkcHCXs2H6NpohQMD07GuHt8IG",
-	"ms3N0CbLTb57tG+4h8TxWHzn99ttQim0bZUVA2jBrtx4kUR8uGLeTQWRshuvhAycIHfyoaO7bbFfo8A7",
-	"Za9H4iDLXnkIX3jeJZFhjaNd7htoBYqdx33toPPc3Q62GNfiG62aYYGfJ6QShiqiKvPEzTnNKEfEfKWB",
-	"gSvFKfsNNw65LvwYVmHijxHRIkp3A5HrIpDZhYkbL0WLE7LWRUQ3RWU7Yep4VR4INYd1HVsfO8QfVvnl",
-	"ozSLOq+cu88Z+EodduCM4bpQOGCi0FMKunY4DOaT0cA3DLqQ8wSdQAOVjBCanRITVLLADchCLqMi+vls",
-	"h+dAQX4bwbxOn7/bcNQuVjtrQZUjBwPAVs4KUHAzq4r7PCtmVoaq1UUXxhd7eXIDDAlcxjHE1HT4ONeZ",
-	"43hSguIlXbI5lhJA35Ock/n1UyEjqXEdPknhXEJUu6FXphNwQwjeRM8QDCjcEsftE2ZeF5RzxKjkTTEV",
-	"y4uCJG+4UbPyt67HqjFUlhxKKQYEw9ucWqUuKflK5/nVisC/1N5TS4ZKLqPOJ6XENjwVBefaYldqbdwb",
-	"RcfEWiGltu6nY4pPcWZharzjTAqU/XCw3I30Gl5GqklvVcvG/ud//38sz/zCdmIx4cGynIVt12t4xrPX",
-	"O/LuOiVVlvep4amZkHwWeUceRgt4DW/Gsym6CD0k9PIQ7b4zpbM1rjPIRRZIIK+HRKE3AA2FZFxSjBhY",
-	"I5bAFjNZpMCmpy12apkUgg6qtkZqacTtiAzrCjwBwyBzulCu8UQguMrcoENxXvhJUOtS/r5y1afKYGQ+",
-	"wvTNeZq/AnHknRVxqfi9tSv6F6G/S7y2SZQFS1s3y7riUvjtGF3ziSuWxhl/ByOL0JhVFkBtvRDDVAUq",
-	"pFDGnP++CDHEwoDBcRh6ZOYWOjtRISYNDqhuKLojOKUyP2rybbeCF/wGSfBbNZWnCpXvep4kPF1SIBiD",
-	"F+xUmVrFPI7ZWM1TJ/tKTUA5gjsg8pWUON5wf//s/OCk2xucdvv7ve6g3zvtdPbOTs8Gw5PDTrt5dtxu",
-	"nx+enx52B/39QXc46LfP90/2jg/PB/293qlXSmPjddvtdrPdabY7Xjn9jPcm5RMQoIe/iGDK3orZfBRT",
-	"dQ43rYd31j7t9wZnZ3vd7nm/39s/PB0eHJ51Ts5P2r2DTnvYPO32z086ndOTs17ntL/f7Qz7h52Ds3b3",
-	"8HRw1oH5rCbQcKNnvW67W0yxiGv1uu3Oful5NebUe3dVuCUceZ1ur7+372TP8D6qqfxHqEQrwPogTiIJ",
-	"D07NW80O8YUnVsTUewBLlXwNgJNrUiWY3iifAbWpKSZn4krd7AJfeDEmxYDXbve7bXp8cDjwVvMHeHAB",
-	"6KGX27AKW5CN5P+i00WLEtHrTRPglMvRYgerUbuYlaIg7LZYmkWeuazanHIZYvqmccwxrKPwugHMjW44",
-	"pGFAlNNtt5+IpLA8ei2WKqV7s/nIchnHYCaLjHcMqjVdf523yS09mtRghiyOiFldaKzqXkZsNmMXAe3n",
-	"oiXHH486XEnB9K+fy76yXsFEXHfaR23434c/NkKyMZ60QiRj7aDPe6M90Twcd8JmP+zy5mC0L5oHvDPu",
-	"Br2wL/bGvwcqc6PuaLrPhd7y4bpO6XY83f8A9MbvL4z+guDSdk1LW8F+rgfgOnj9o2LIdUjR4piCV06N",
-	"RqGOLVxwy70WPCcq6uAFKukaaxhRw8fyzPDUXsMzRilYQaEZXrce0/hFEX4O60F7tcFfIHdeq2NArW5e",
-	"1ErgI9axZ5wK29uwrzB0dqCowLrKpgYOmwrjrbKqrvs9LIToRGukwuXfXphZvxRZaZpGa1eXHZKHNTNk",
-	"Ix7cgngCfH05x9j6GZerqa1O3JYU+9fKrGlyP9fPvM5Zd5NpO7ltHp/zRagf2unaWV+E+ZRzvenr8SPg",
-	"kc/cKZmwY6oH5B7W5VU9PP186K3nT0lbH5k3NcoNU9V9XzrJn0wWOspHjHYJJQNhbDBGsbaSea4SZ6VL",
-	"gTwK8/+Q91UzklVH6zWbQ1Ne3RaDqKvbkePwT7kr9iN7MpxyOTH21hqp+cmnSYNuc+Nhyn1iEutQW85M",
-	"vjjhocFvHn7SefyTd5LPs6lKo19ESB/1nsiM5nxvjoTqRrRfvEAj5mn5m83JEeWQqaFF1t6Eant2F6mY",
-	"Z2QLFCzhkWQB14IUOzx7QBtTV2/7QV0MaTlyXrrwFTc2NKsauPFyXYfd/RuvkavEn2QX2n0W8gen3R08",
-	"DiLXSl1yubT2TICSvU2g0ebfuxLpnUjtyTUqOhV7EF7Dy/hEV1JHQ/tHlH5IR9cq/ohgo+bPJdk1xBpB",
-	"BdsY4CdHPZmxEddiv98UMlCmrpl/yjNuE6/D8eXp7i8vLs9YtpwJU4LCddjKShrGPMeS0S7uuI5fVjGZ",
-	"GbkT5vWVS/Wsf9auY+1fYzBKhaYkLOgZWczvutadH5NFWYcB9+7PwrHfYH6U8Il4MUpmxR+TyHnzcSYm",
-	"xV8zuCZ4fejvLBqP/fqgVmtsrGaqXjEXt/2H9X/1jNUTdYDXQmdvwnFFB2i5PyVFE819N943Io5Vgy1U",
-	"Gof/143H3pye//ZqwGfX45WIUn/A+Xi8P2r2uuFhs3843msednv9ZiAOD/a4GAd77UMQtXnGQbr98eTs",
-	"bdS+//5j8N3w49nkcnhy91OiJhfDd5MP7/fagbydBC8Hs5H84bs3p4vvLobHdz9+Ey8+XB3f/dA9b//0",
-	"/v7uwwLaD3746X0YB8vj5cXp8eTdRP2vN5NZPEreQn/fDT9e2L5X+nn38lx++OclPrt+/+Mtf38+HPUm",
-	"k/fL4wX0dfkR/r1YXA5PwmF0PPm+/eoufL/Xvjg9w2+uuvFtsDwZXZxewhhXF+ft79587H/34f3e7aj7",
-	"7b+HE/UL9IO/Py4OsY/O273g5bvJ952T6YfuO+zn3cvz5QfsF+d6Re2+jYPuoBMkr2Bth2+OYa0whw93",
-	"I/nDxKzFPPvp/uL0B5qDaQfzuBge/683E9yj01F3r437ujzu1O/TD2v36W0ymIfY7+A6fP9tW/zzJL4Y",
-	"Dt7Bv5c/4PPhT/98FWM7+O5lnH3452X2LhlkP73vV/ekY/fkYngcX3yD+zD5qTuYhy9/hHHMWgeXH97v",
-	"yfDlZPLq9AfsI+i9XX54f54Nb799N/wYLC5O3y0uzt+eDaPBy8ur4/vL6OTdh4lSVy9/1KOXh/rim/Au",
-	"SO5vL65uJz++VN+9/fEHnEfeT/Lj/MPLQcQn6jvxzbfxh4laXJz+9N3l6fEi///wuPvq+t0vr65Okotj",
-	"VTw/PQMYwd8XL/uT4cfim1e/3E7M78koOnb6O+tdLm2/J/NSf78c36/p75fXAItOf+E33075+/s4mOR7",
-	"dc3/OYth7ghPyeAuHGJ/9px/CV+eL8NvpssP73/67tXp7XIYvYvfvhu89GxxFy8TOmvNwrHX8K5NHHwZ",
-	"r3vbqUwB0T6uNi0Z3DJLYzPFOGLTL6EfBdSLBuNHudEr29JWtdicEy19VbtyXOgCpB1iQkLSsKIbyyoD",
-	"8Gw83W8rKTz8Ue7Y5f2xuE08m+1YTvKUWs9xvq33OaGUEYFN4YDOwGRdLXnL5/VJdplKSew21n33C1uP",
-	"ZJeNOfpOliuOkMbftxG56LrpU1Cu32InKpuin/FKTV/y76B8iW7VkzwMpSjDDVIUsGUb1D/BCBO+apao",
-	"ThrwAzp1Y2jjBFoUluY8yMt48dfVPl0JLqBij0+suLyGsSRd0mfzleZ40RzwXojbbruzX2Yyh+vq0VD2",
-	"+4UQtyZ/2v6fgNG0OT8KXfbBddvRhxf5Cxxtd6mFW0Ior6+zBUFbqYpeh9XhDhIEkuRuYRdrpcUgxhV3",
-	"ZLT8UrTtWzWVV0mUTTeibzlAFZ89fXcepnQVxID4oqjQRBv2F337wvTtpcjQJyU/jM+hb7mi/1E6V1et",
-	"umRUQJckmaeycPRsOs9hj75mlOWR65owsxqVAfVAADcSsZITuIVSOQxnKtCReQbUjNRxRcEjVM0UTvxK",
-	"sg77lss5T5eMklJGko35nZo7uUKkVuRrG9bOEcMwkeEbZxgpW8roiXGWNukjlhAN3QlhTOVj9Ge9/WU7",
-	"HyfHdFQAUqnwoPVi+zPQmtxEVTLO/7w1sbCn8TDROHMvg6hJj1YUdP8C9OLjAwddEs9yRTgdt7tFjcLz",
-	"jRdsiQnl52GYW3bWe5SgPhFDzPAR3nSrjVdjE35QgienqOG//nIw+cvB5C8Hk/8gB5NtcOqmLCaangvO",
-	"AVFJbe3PvzjO35rjzLmFz+Q9TabRJzGeZTvufCUt6RN4zWOW8HglzG6dMaqm5oQTmkf25lRg7B4znY7m",
-	"WW7vcrjUhrHXAVbKK1ea6ht/Fv611hdnW/nX+g+t512j8E9ljcML1dsL+6NO56DZF/vtZr/Pe83B3mG7",
-	"GewddjudAzEeDw4/i6u9CB9haS8eyvb7RdnZP7j64y/a9IemTVG4PWEqXPE2okyOB6AaM8GDqaFMtlOb",
-	"CWYuZzwKsamToyUUM6UjwKszvsT4VKpIMU/KWb++0u5IVqJy3hrvwxZ7j065NqcGulbghMjjlieUJZxj",
-	"nRp5J5ACobcM9kdfuaVjcUk461shZjoPErNt6yoeO+HrLgksIu8dvOJqbx4kKw/4SD4RsbyWwvUHdKhK",
-	"6TCVfLiG6H82denyDu/3OnvNA7E/bvY7vU6Tj7udZr/dDUSwNxgdjgbbUpf8qB4mL8OKOtGB8Jy4mOBZ",
-	"JwVKxtOJKGD1S1GfIdfTN3QnV1mP4toGXE/t3QWg6bTb7Ozd20fhpaz2KPnhbHQyDc8gqX8h7JmkOq7C",
-	"w7MC6CP9HCe2iIFFGgBv796CwCeyXAjl987Pt6iSoT9/pCU1O+02FoSPY1fdorQRVM0DJfU8waN0rT17",
-	"ze7edWfvaG//aK//oeqYtOmGQNuDAecH+/295lj0eLMvBqI56HU6TdHphOP+/uH+OODQVt4pk5jb6hhQ",
-	"LodTZ+bYmdmEUpheGtKk6M83qQrnQVY8cBJ+m80iTwwLSZ9+3kpmhrPelDexElKUOhfqLz7kN+BDSqkq",
-	"zcZvx4dgpoT1DMglvNZOSrBKUhs0yVk0adOGUpIVU3TYuqpYR1nTzY4C+NYNNsJcTU61lUivfGNGMB6q",
-	"xLjQs8LdlvJLZkKGed7DfLSvdMnRHlPHol+AE9jeoPFNZqm8d3KoMUm1gIMYR5i5tRLdX3W9edAhtYY7",
-	"WaMKIJoEZ4SpmOozClVD4DHw/QEOB8/0s1kb7OVCZqokPBVgekkpOCpTRrU/tv4T8DlXCFwlAiI6ncN2",
-	"Zwy0o3/Y7Lc77ebhwbjXbIedTkd0Dwc90UM9LIBX6cuNZPAtEDqew+NOddXbnec9LF/uvFJriu40MlN/",
-	"Ync7h9KJVJhF/+Vy93sSP8Iqn+mQQOlx1hM9igQTNZ4IlEVuTUxaOf1TOUItD07TTMk1sWm6wVSKHD7X",
-	"5JFmUlBZb7nCZ0vyxFSHzOPobAKe8TyOTWDdatoqnJ5IRo6aza1UkZcbtGJ6qRwiO+N5UiEW8DSNKlv0",
-	"lc6TQpXKV5nyaUuSwDOT5Xs1pI8XyYVyrUAdJa1N12WcqJ6SoGs9iVwXC/hEHEbd1BBHEx7pxkH+Ceih",
-	"kWysSvTJpIp25WFalSeHzQOkCEbRX85s6hdXE79S2RWBcflYC+6GDC/mNsTLHOq3E9YfTojhPDB+CkYC",
-	"3s4noc4l0rgIUC+bOQZsxM9UHQOspf5B6z3B1xb2e69kWV5vvTcS96Ym9lxXsYFpnf6omtXrtpzM6tC+",
-	"WjsZn/289f0inmctI4jExs2UoBukmXWk/Ros32DRmHG5/IsD+sIckCEdn8kCkZP9ehaIIFQ/GqyeE9hS",
-	"kKWbCS+bFi79hYrgmERq4jIiXeT/tPQ/ZaOYy9si6DSIsUxQkUYUcebXRiAppQo9xghXmwYv0vYLlO6j",
-	"MZOK+Iti9rkOYYWno6zPPLPudq7B4gvkoTOqjVEsnDADFDgAvTcxmarZunKeUxggW86Urdzl0Bm3gBel",
-	"WnbToJrwDWJsqZq84cSKzmF1hWH+S0bbrstp8DkG3eLuUO/MJdMUnULaFYCa38k19Y+Wdu/pqonf2XGx",
-	"peE8/zHBXD5/wJR9WzMthhn5KzXfcyWeIiTwhDDTTNmIOasUA0RhEjUbOmirLigTavYlRBBDRdfgNkez",
-	"ap2tchRmpv+Z6fmIOAE8MgeKcVMQVokIVym0tmT5D5fdr47r/g/AYc8la/3eTthfXIz7P8EJe+8/NMvf",
-	"ikTwnyk2PgF7I2N5zZFD2ySj1VnR/jfPZmVpXDl3FcXEIZHjcmMB6q88VlsI+UZQeSyVFXyDfZC6sHzk",
-	"Zt+xAXthZbZEBbdsB2ROMZ7HbMxviYLDj7Q54lixFBshZ+P4a+PezlMgVtMsmx29eIFFPadKZ0eH7cM2",
-	"1kBsUoJ+71Nj1ZMA3c0TVarUlOeoMuL1Lma5wih8KvCUqFIBKQz/XHDNYAr66MULaNHCmoaxKY6J31C9",
-	"Zc2IR2gYjQSP6UUy19YDYIRFrUOqYF1eIXTPZxH23sRxgCavWdmM/HNArn9ofV/DDcHlRVlpHYvFwi5j",
-	"d/00aAY/5+Dw6xo/N3sfc/60uJBHWPs6kpOGUZjjT0ojAb8QM6M87HgeUFkf86Hr8sPLVdZsBQr038CE",
-	"1TgJcuNIYF3SeD/lYAyrqauoB9cogjWNVLj0Gl5RjAOvgSPwNkri+M+fPv3/AQAA//8=",
+	"7L37ctu4ljf6Kjjcp6rtPZKimy9y/hlbttPubifp2Onszk7XIURCEmMS0BCQZXVXqr53OOcd5j3mUb4n",
+	"ObUWABK8yJZku29fqmZ2OxSJ68LCb91/8wKRzARnXEnv6DeP3dFkFjP8+yxNRXoylxFnUr6bxwweynmS",
+	"0HTpHXnHJGX/NWdSkZSN55KFZLQklIzMBySdx4yIMVFTRhhXLJ2lkWRkZ0bvbiJFTE+7XsO7pfEcGz9l",
+	"ikax9I74PI4b3iWTkk6Yd+RdTxkRM5ZSFQlOIkm4UITGsViwkIxFStQ0kk4vLa/hvdOjuwi9I29AD0cH",
+	"wX7Y3GP9cbNPe6PmIOiGzQ5rj+1v3pcvDT3n0/ksjgKq2FlCo7g06zDM58sCOpdMzxBehZEpesM4oTwk",
+	"b25Zukgjxc7uIqkiPoGfxzTedhGOSTCXSiQsJYtITZ1uP4sp/89QsFYgEkLjlNFwSRj0Kssr0Qm7QW/U",
+	"p8298T5r9sODoHk4GtBme9xh3bAX9Ed7NF8JXIBrmFFxFd7PQqpYZSEoF2rKUjJLxTiKGZlSiaPkbGFG",
+	"ut3ETbP3Tb8lk0hN/3MCD9ZYhi7rhf1gb9TcpwfjZp8dhs1B0B41O7Q77rF+uBfsj/JluADCuqXxGQ/l",
+	"CRuLlF0pmqryeZgwdRzHJDJvk8VUSEbOePheBbD3I/yUREoS/B4eb7UgpslkLhWehBGzbdt2y/M9GO+z",
+	"vbAfNHujLm32xx3WHIRt2PsDuj/eY/2wF7jzvaVxFB4HAZPyWlS23/xOKL5AFLyx3UzqWiqPfS/osEPa",
+	"HTUPwh4c3gFrjvaDfrMbHo47rEcPRoPq2IeGVqCF4i7lvxA1pQo2JqHxWKQJC4lICacJAwaTk9ujZpZ3",
+	"V55Xe9QJumGPNfvjPdrsj/aD5mF4wJqDcZt2Rt2gF/bZPfOS5Yll441CxlU0jlj6O8+wcsx640HYDQ5Y",
+	"swMspx8chs1DtjeGUzc6DAZhm3XGlSleiXkasNUbmLB0wszhkvhuPpFQMH054LF/3LzK46jQJd0fHcCU",
+	"BqwNdNkZNQ/hUukx2FD9Wz65S7sDpolVl6ndMZgEjqNB5DyYEioJJUkkJVwk8HKUshA47Yylavm4mZq+",
+	"W+S4pmWgHtOtSAkl2GzG2hep4BOiljMGv8IMqSov1CE7CPeB2fYpHGDWBWbbGTXbdDC2vzkLBdt7wZW4",
+	"UJLF4+I64Y+1F7ChBLh44Z+KphOmCE3NrzRhjyR354AFlBu2i7QYAssXwNdZPC5Pfj/YC/usN252gUD6",
+	"QRvo5XDcPKD7o72gH/ZY1zkC76hiP0RJpFiJ7K+FIAnlS7tXcksgVW6mRd4xlS5JTBVLy2MHMLA/PmDN",
+	"w3AQNPujNm0Cy21aoAC/5WN/z9ndjAWVoefPiWTpLUsJg9e3xQJknrenGxJBME9TVjmg++FBkIGbZj/s",
+	"Bs3BqAfX3x6zv+HwrxjLGKv8Tkz5FYCJ4izgMcHnZAcpirHwG2nvfDOHl+bfJ8uLUBLK5YKlkkQ8p0E5",
+	"pbPiVLOOvaN//wb4MmUym/hJlKrpKVWs8OBtTIPsyZAqNhHpEqZsnsRUymgMEDYSHNr9peENU0YVA9wA",
+	"8Kfd2W+2O81257rdPsL/++g1PIN3dSvnUSrVa5owM3mv4b1iPGSpfUFz+L2wP+p0Dpp9tt9u9vu01xzs",
+	"Hbabwd5ht9M5YOPx4NCDd+FKUsshTbNh/kD5ZE4nbChClj/L+tR70PB+EEsaq6X71mucGI0j+9h7f+U1",
+	"vNdCgeTiwZ/zZAQj9Tpew3szc9bhLZVyJgC86bbeTgWHFtrtfrfd6fb6e/sHhwMPiCIQPMwHpF+/pncX",
+	"5nrVy2t7Mj9HKs7e1Sj5/iX/KZJUv//lF0uKZ8lMLd8xOY9LtwT+QMToMwtUgQprjtAXaG3KaIiU9Zt7",
+	"MH7zQiaDNMJlwQMa/decubDBiG2GSTSIEuS/5kIx+OOSLSSZ0VRxlhI5n8Fitog5yyELIhkJfgR/xTRl",
+	"YQNZsr1WGkRwwm5ZChxIzgSXRkaMJEnZLX7byPm6COnyG0lmMVVwtRDJeChJpOpbsU90M8ANzLoAAB7t",
+	"sV7Qoc3uuB8C4B81B3Q/aHbCLuuN+3RvtB94Dc+O0ztS6Zw1PBlMWUJhyeCK8448qdKIT5BrIOM8HivY",
+	"/fKSfisWJMabUZAFjZTF5zABe4EjF6cTGvEWGcYRiOBETsU8DsmIBjdEjMdkh91p6TyicbzcJSlFSUhN",
+	"KSczXKMxXsrj6I6FREUJq9kKGHqoAYQefr7CuJkZaJJ0SRZThl1Eyqw2JRxJHFZY4pmQCAQ4+fb6+i0B",
+	"Ei8uda+90UJ+gZf1JiKhnlAXIgWCK8bxTzrTYnkk+IvPUvCyviKpQVj/d8rG3pH3jxe5muOF/eZFPS6D",
+	"AeWjrWtA/2q+1zMo7v51fnYK4PuIRAZxfXf15nXjPkDXcMGWOY51WIvsZOiQ1wF/VJRoIOn8vNsi13Dk",
+	"Iokam4m9ogIkwxZ5Y3UtUsva6Txm0gwjSolYcKJnPEJ4lcB5zH/y++22n51MII4qH2pqRlS3vOblFznH",
+	"wiU+F+koCkMti25AFqOSButhkijovJ6eHBYsjomRxkZzRUYpozeyqjpL7cZprVdFlQZ7CAgUoRHSGaNc",
+	"AccZAc6AnVDCfBOSuWRpzcYCkqbxRnvbe/q9RQULp/EV4kO9kJvt8rwAPh/eYwesPsEO16JSfaSQw8oo",
+	"fLK1uhbikvKleSo3XKe0KGA8vFCuRPIEKwXNkRjaI+wuYCxk4T3ggdBYTcV8orV93XbnkEzmUchiOCck",
+	"BhFf8HhJ+u12g/TbHfifHgKOPXiyEkfAKjRxFNKghuO3FzlywINlfgYJMhBzDhs7Y2lBU6WxDTxlPJyJ",
+	"iCt8UFBmaQJY0JRLzZTVlC1JQpckmFI+YXgOxRwVeVHwJFRioEkzwyb3f5ehGNyu95zO1VSk0a+aQjag",
+	"rahWbfgwidWoG5+I6/oaV2GbPkE7ASO+05FfUm+YKTTsu/pCRG0HF7DT+K7gudEhM0s8zfnO5o2NlJay",
+	"xHRc7au5Hcx4nZ3CkQoORMy54U/OFXIFr5vbfyTCpYujtVKogO2G+/tn5wcn3d7gtNvf73UH/d5pp7N3",
+	"dno2GJ4cdtrNs+N2+/zw/PSwO+jvD7rDQb99vn+yd3x4Pujv9U69Rhn/NWAecL4iPrlQLKmZJ4cTZV4h",
+	"kWJJgyymUTCFvWMRotWU3TI+N5fmjC4TmNYOMgx/HHHKA9ZKwn/k7TShHX+3hveImRYuLRSLmGYCIKPR",
+	"UcxK4BktPJLMuWRKwzUJaMyH1/0GMWqyopyGtzMqS/M+zHab4blC/drimrNKgfken8NUyYiBPALkAv1q",
+	"8OgdefN5FHoNz07OwvXqJiXQNHKBOH4zRl3FfcdyOE9TxoPlTyiOfvmlfDo/GFaoBxcIVEUdE84mVEW3",
+	"jFDsz9lhSlI2gsvD3eIWDO0kiuON1mkUxXHeN2BgKaMJBwFqu8UZxkIaOb88iFMYMiolo4TBQXt/PSQ7",
+	"F1dvyOF+u7ML4hbPBzUVMYqH2eAWVJIAW39pSApIP2aF4YuZNppk4waZrAkdrjV4weU8wfGuMQOzhND1",
+	"NxJ4iv22OreVQ6oOoaDrX3MXc2sgWgIM8a9L8JUxbNQ3dLBeq/xWRAHbrHH9TVil05QFLLqF3QSuvhWp",
+	"al1WeSzwtDy36qdavVZhz2EYGY7J4Y3WOsN4k4YbbreAL2p3F60WkqW3mXcAJXLGgojG5CbiIbSAX2+1",
+	"YG9TEc6DzfRmM/3NVv2BCLQpxUj9zZMx+2t8sC6rL97f+G2V31+j1sKlMK34sVqif8MBLHCC7M4x4zG0",
+	"W2FYv2QT0IrRKqSw06kfEa3AixbxzS6807DC14dPQ4xxKhKgMLPmO4Cv7L1OCY8mU4XNEqnocrdFfENB",
+	"97Rl6YX4+WFyX6d8SYSLc6BVfQPq3/P7sOExPk9gPYtT8DJKzh9UOoOXdEPOqjoYwNomKiyAzIRUNCZU",
+	"v2GRVyD4OJrMDT4G/KV/948ATed03IB/yvkojLQARgIR6juHCzJhIhYay1rch8aqTFyT0C0Ld1vkOK6g",
+	"Novm6tSi+qQ+FuO9hJsPiChE4/rcusZofQ+113ZmT00Y5ZJ88rhQZBLdMv7J0wKnMxYUFAEMmIZxUd0B",
+	"kpSNGQAsJo+w/+w6bNgOdT/YEhdZI5EkUokU8MQ9wy41UhxsBbYOI7WsOV9wR0dq2VoPhMy5So01p9wS",
+	"IIpeZ3+/2dGEYQGA/qZB3BPoDz/6a/X4Q8RZp9oXWr1IHPGsG7NyazfarTaqTUlbt/oWD1f92ujfcF3W",
+	"aOtLDa90ROSaTUThUiuT7XGVqyTNHY1eFJvoE7+7sXh51j7t9wZnZ3vd7nm/39s/PB0eHJ51Ts5P2r2D",
+	"TnvYPO32z086ndOTs17ntL/f7Qz7h52Ds3b38HRw1jmtB5euJFIrXWpZQ4xJIjhbwnhRYDYf1siR9qcm",
+	"MoNaMRIxixUlFb1Dk1mZy2wkHdqJ1B+QfrdzUDwe5vXS+Th7/86vh3dM1QBDy/AauaRi0aiid9rmnoN8",
+	"MQfaW0mG2pCECIPe1RAbvXuuzt6hCb2uw5Sqlf2Vlq7d6nb8LcewgvqASVpRl5e2LeJBPNfiIL1bMUKy",
+	"M0mFlLv1oyqNogS4Mnqyo6tDUhaQ1V36mQRm/T31QdEuDjVHQh/8sn4FPYw2u3jZHTCdSN2vZUFr6qJG",
+	"y5LDmDUBrvmgimrNL2WR9B5OnK+s49pRK3KLMRnBK7lEjbbWqli9zhXiuo1UrhB4nHW33nW9jXrKrs43",
+	"MlNPtcgFXiGMppLsZJBqFw6DppaMxuwpzEQeOJ6juXI33hIrUYiRMrs2Ggoihb1F0hwsFpIpSxnQTkaS",
+	"CDnN5LfUBJVcb8qrU3qhoszYSeiSjBhhyUwtca/hvMuHtOB25sXmvfy+p2lKlzhCxw+oMjj4DW7ysE7n",
+	"k/uXbq/pOU2jW5bKH6KAcbmBjHkqgjnKJdUzqJv8RpJYN0pC7TtWOZQIsg2laAKRMxbHxkWdJtoUQyhR",
+	"KY1i4LtyBidjxy+Omvi7L417DI31h9o+wPMbHVA1rJ+B1RWO9CB3yEIPipPFxxmYX5/t5DvguHXVY19O",
+	"q1u+VsvWO2zdPTXvV3dU/1AeA9pkMh0o47jgKM8w1SLXxsR3/PaCBFTvaiTJOGJxCOL8HchpCvWpKYMp",
+	"hkDGV2ymGDq3dNvd9lqz3IrlramBdH3knuBk2AZJQNNw5bFYhxqLrnrl6dtfkeKDeazmaDMNWQ3nn6Hg",
+	"mrKQxOarEshivPn+Cm11/jhtnr9bU5qjq4gafllJ09V2XGfDSlP6x9qptdZTvpb8FteVdJ2bUwu98AvP",
+	"Wyut4fur9VZthUbXemNofS6hI2Gu2c0maxwjKyJF5k1W1OJHamogcG6fLM2rUy+5ZP6d5a7MD099yepm",
+	"6y7X3Ln0CY6vbexRJ9e4t1YwHzx2HPuKyzMTUkajeEkoScQIkL1+c7e1nga76Di7ShtCH3PZrPTDrZPx",
+	"osKbK6a9Xrfav3fd3dWv12jD4Tnywuhuo3tunTG6bse13NCAkmcDedqn+QlOADT0COqvMzAYMnFujCpo",
+	"zzlKAS4XVvY+Wfk4DM+jmL2lKU2YMv4gJTcoox62OjHfTku+oPprv9Y94CHHGscmk/vSVHR89zI551Wc",
+	"E17n9rq670szJ/eLR9t24R+oWogkoUrRYLrSSl+VNaiiNTKO9meyPUHjDTKiku33m4zDrVtUM42WqpbI",
+	"y5BojZUpfLKWLVaPrnAHKiZVaxaO66/CelPX5cXlmfEbXtmu69yFzaO4hAoda2jJBeqUQZcBCtVenZa5",
+	"oGdyKKpRIOKSvc8cR2Ptw+174Jhtf8T8DfRTNAjYTOU+PdoIVWMaOYLFmZpIb21mwUXWq/RUh/l30F9V",
+	"16ZgD8qmTHbqTEu7z6v/Wndwz60o22Qcz6442mzLgmJjT6FnWjHDXO/0x11Bf6jSaZNtCcutbniktlIa",
+	"GaUoPLthS+RXoU2AAdNigTbuScaIX8lpUWP7kkcEFhP9t6MJF6l2SJTsJeGC+PpIHuncDX6jEMSL101o",
+	"lt2oIt3gJDREomXABEYwSSL18jEHbzt92JOe/T9I8bMRaUaFJjekyyfASn+8gsdVH2eWWoyQq8MFm1HA",
+	"76kYelLS3VqD9JyrWWFS1QFq92NBQqFlbFqTXAbjtXWGmVIyGfIB3vGhe7+hmVJBxSmsyCLMSJRJCZQy",
+	"NU85C1/qXnzMBoRN5B5DYzisDu2OhIgZ5b+/emkj/jCzrW3IGp5YP/WkxP1oRdaTjuZ3UD097YB/HzXQ",
+	"RlR6Cy1tRKEbyLJVtuNcW/cJsiUw/QD0186lVUaKVm6N44ynBHqXoqMolYqlxinWB77nv03FKGYJVVHg",
+	"26QpnARz0wJazOUUDjRyqk9eq9WyjoopMEUOqE531DA9Damcwoe6hys1B8zgNwANGldXzeeM5yIZ0wA6",
+	"YUyRnf/5706r023kKBAaspfAlErin0YS9ilErWjKKk6gU3rL8rfeslQKDui0GOIesnHEmbNKLy0BAYeX",
+	"OuKVSjIWcSwWslWzfkfG3xYfOnEHcAuIOGaBkiSY0nQCK6Pjryc6vY5/EtPgBpdIO4hNbEzwyP7Awhbx",
+	"L1kY0cIrC5HeSBN0xkgCvxORwjGWMEYDXN6mYpLSpNw4JQmzjJSS2ICcmX45QWdiWEYxl0ORzGIa8eL4",
+	"YPkD8wtm3RmLFL56h7cZCAFHGJ5j/pXN9krR8Rh/y/uX8KxF/PM0Yjx8k57TJIqX+NIYH2FoOz40X7WI",
+	"fy1ml5TTCUOP52KDSsxIkv3YIv5FAvcQ1S9yEtl/ZsP6iaXLwksE9T75izOkHbLz08Vb47+dHZUju5lk",
+	"MRV6YSimIprpl2AzsmNQ2gYTEBxQOdXna0cnqlKMhywkQcrCSEGHGaU7vWnPhBB+iQDYAZXAHzRdlhcE",
+	"CMT81CL+cZTGEWfwkv4LOlq0iP8to7Ga4o5HtLTjCWOGEUzxLZufAJYYpnjB3wlRoTNjvkuFSFrE/0Aj",
+	"YILnIq17d6F/zUjafGSZxhH6z+Pfrk97+Sx6DS87Ul7Dw3OTp4wxxwFd30v0jZmCDL16DQ8p1Wt4Rar0",
+	"Gl6B8ryGl9GN1/AKdKT96y2deA3PUoHX8Ox+wgjNxsDlobfDa3ilnYBucH29hldcRBwpLkqtf769T16Z",
+	"HEQo98stdaSTQiN/F2uEns0DKhJWQRkSbjTN4Or14hq7YJBwQu+iZJ444BU1awUV2wP6GXofvKnXrdQK",
+	"u2Ud3KPl8A3QkFnp+3DPqzxX1iOJ9CKUfz97mVzDYPY7U2qtwY5u5ub0RxKlu7gPU+ajiPJvwzF5vSfB",
+	"mQ6stCEfmPC26jNQ9rg1EMF+sTaJxoxP1DRDC/n3FfZIOfH1mH2bdMu3WXH9LCUfpihCb82C270qZA9b",
+	"z9vhCZSbdnw1Kgb45QnWee3ZXEcJO49itYkjpz01zrd1Af8gyUG3UtFkVmvpzyaIxmim41c3Od/OCJxV",
+	"zYj4gSP/Zsb4BTC+7Q9+1sTf5zraKugoj1TR0S15ZjtMRHLLUoWOHHXBSeTDlHESaZkpiZRiYYMwGkx1",
+	"gzeMzSQm0RYLnnXYuj+vwJZ3qU4tIGY4HpZ8vVyf4nKF85FntyyfLpPOcfPj5eRRrQ1FzTfVKPij1NnZ",
+	"jS3gOIzqkldirOygHlqRFcN2aE+MTVhiTg/1K/CMLuqrB+oYQPIxH5E5n9EoNDOgPCQhmwkZYTYtHWou",
+	"8ShFKZHzxBqincZGNMaoy3X3p5RNaN0NQgckPb37dgrzT295PWCu6L/LvfAUqKcmz/u6CS+Kad8bhlGj",
+	"iRpwQyJumU1+qDOBr0Xe1/jqViMy+cbdEQHe0RlbTMh0NjybpNwmHssshlwPsYw/68e7AWuuLHXNXO8j",
+	"e+PxvsLBvqyyuOC5Gj+7HDEemsdLk9I0ksS/Yjy8pOkNg9Nq9ExHRVRIJylj5trFlSSJ/UCbZmUx5UWl",
+	"wXsVZVveQsc65pSHhMZS3KOSwHc20amte4dtfFs90UV1xWgaTLfkfxI//soA1/H/VYLo5SKjpRXuEqrQ",
+	"/RlTRktlHHmti5I2neW2aMtjxvNYBynWycqoOmxGXDIuI8y7JucjfU5yV+FVPYiUfPL0z/Dwk2dGKGux",
+	"+NWMbpDViNrYy1SIZHd17lvA1jJPV55ngXJSumnTnG6PpixzwqhZkMwUCG/IWmFgHN1hfFs55VRtfw2T",
+	"xAZPw0KLNdI2YT8CacFtTU1Zyp6S/z98olcxwjcO3iRjMedY5Kt6phsuqM5VKdmcGiQaE8qXqzne5tqG",
+	"Ot+GaXm4LZ0NNRvI+t24H93f0zeyONUsU0MeSyPtosRLTAuFLuLlYLfMjRFTPS2Qylc5N8x5zKQ0P39T",
+	"JaniJVq3JVv4PtiFX5ee5GY368r7Yc1b0XLMVHe+8R1ZOApPc18WtWkPKsRoUR1mUkYanVgtDEHWg8oy",
+	"DIshvolX8olkxhMh41+B/qmqg/VNXFPdRzpWDK3yq753AJjpPQ+Vuhd+6Xe2RBN6YH6LvAFQ6edA1iRY",
+	"01vVIscmBtwmxM80SvawpWQUU35DYkYtUDehGwapckUD9RzhIn/SoJDXbJEZI43XVV2aXL2OTrCiVsw5",
+	"6/dwjqu1okFgPOH9ESFvHh6M4OzJA0JgZLNSUIitq4Bdz1gc23yuxtlVLHjR4VVDGZuxxGoQNfQCwqWS",
+	"+CeRGYPvpD6+YTOlq3qEbJayAA8njSNat13RmIyEmiIAkoyrBjRqZ+aTRcRltozVs1FZTTwarfXWr7B8",
+	"dqD2/YcWtEHm3Cb+BHF5xmIDPx0R01ROKy5hHd7Fk2lqoXC9VshW3KUAxIZCZuiua1ZtJ3clg5ewTIrY",
+	"LUYxrNrpQj8vCbzuPnme9X8wsAjWPNg4uAhBjiakzF8wZbh35WP3Ur9cYRgN9z2dokeSmI2VZbl/66Ck",
+	"R8bFCnMzrxcJ+/QBUMiUVwRBbXdblFt7TMTT66zgrL2DjAydUWW8BJbIBSmVls1VceXCxVOqY40ydF7j",
+	"tf+Hh0JtwkPMjfiYCClY51xB8BydP3lsFAw5qouP2o5qC0398cFQMLtMQ/Mc+/GI+KnyYHZy74tSGbsn",
+	"GOcTRFRxuBhro6qeY2G3j6R6knXF5rP0Zch8bErgOeAXutTu51roQWS6Xu7apwxZQnhYClva7tjaVh4T",
+	"o4SjceKUnoMqHgpBgjHIUhjSc4zjiYKPYLjKCUDaRHL7/eKNYJS3TszRdiQGLTxtgNEDxrpsRnU5jrN7",
+	"ykKKkr5px56IRvFKa+iVEGkFn+02LJfJs766ATuFDO9/z9zs+WI+Kjc7VnDMmnqODO1nd7MoXRFdlv+W",
+	"aVlg9bPxPEX62Qsp55TXqVDsL8/bd8Qnj8gwb3WHcs7Cwvi2Tbu3Vma8+k7wYNgr0Nw72+V9L1UZplkx",
+	"iLcO6WCAcp3xg7mliP3fvvh6kSruLmUTuM1uZTxxa45+JpO5+aFpHIsFC1tkx79rTkQTZuOThN4wSQSd",
+	"RU3YtgnjZMI4S3ViMzNGqdJ5oEjEpWI01GwP34oCktBZa9crL07Dy/rQazgP1G9fPFvnvOYIYcHHYn57",
+	"EAiZU1r/SiQsLxYnsQIgnOy8tCa7Uyl1OE0RjTl1Dxc05dUznpVMv6dAj7nQGiQrGkukosENUSkq3VLg",
+	"afPcOzcbPSrZkSrZLYvFDE8n47dRKjj+PY7iWAug1Q2tMG69v87nUmvfSaT0pq11jLKi8JX0Qfm/Mssx",
+	"7FCLnMN9jRVMtXvpwxVT69Qpv3cp7cyre6c2UfXuPYUuaajrZSuxss4lUpc2UFOpNSP+b2ZtG8RQ1Rd/",
+	"PS7jQhm7P3VYJc8VvCr1r+tQ5F/SWFfCSWisXRv8c5bYh2P8E/2G4RoWcLxDbXaVzCgoHbnO153gp1Zk",
+	"cvDGUgftYvpgxudJw81Pv+tau2BUXsPTI6m1dNWo/qrR3W7CXIwlVcIWd45FQOPoV6vwzUMsjRm1Nncu",
+	"6roUskY2HgN/xk1VYqIre+vUE65Owb9PV+6UWtewqVqv3fCp47cXzUUU5gBLl42WdEl28qjv//nvrsmf",
+	"jZSXmxpndFKXs/21hVU79YH9u/eFcRTB4jeuTl4SFkumY8klnPdI5cBxLQZUp51ZnRy5sL92Y1Fg0w6B",
+	"umqwKef8lDvtUN/Xjd5yowsOJOU6GAVXIOPpGAMDQpmI7PjOC7KVhP9w/u3DKsP6/O//9f92210sWoxB",
+	"S2bdDprtfrPTJbcshWmy0DRqbC0wmecuYgpUZi6GuTReYAVXC+CpzhL5DZ10oCoPNQp5bcsuMqjZ1s4x",
+	"dUU75rEa2hqkq3AzhbdkxRkMLraREDc6HWN90BjWLQJB2GBvTc6fTPGUT55zy0ZKSwaSzJiYlSpFRFz1",
+	"ul7DSyIeJXBPtDOCMl2gud64i23mFYeVBayjmesgt11JV3cMP4jghoV1XiqalZSXNJLAw26sw1tlXJgK",
+	"nnLY0xFDf+ywPqeRLbZ/xSaABDcEVdmAvpF5+Xypm9qugAcIo3G8qkCG/rWuSMb6+ZIfHsOUcs5inXgg",
+	"vT9DbKDfNSkw0uI1cXxLIxDnGuQqUuwy0tgqJdcpvWXxMI6Cm9bmA3qVivlsPRnWpZgJfJax7+KwTWX0",
+	"lHJpqgOUv87Sx9gvDXzeYvyrhm7IjK+cgUlRHylZndgm49h87UqrtvPm+rhBXp1eNcjw3RXSoBREcKec",
+	"cHXlA5HYnEDoYVokFUpOhLgB1huIhGDhRhOJsL6WASYYxeGDXDqAt9Kagf75+PRQJDPKI8EfE0JIFlEc",
+	"ExEE89nS+AXRUkTTepGAdjCPiwnUc9qwdpP+BjCidoMesSmNx7U7mNBwy+JJW5cmKp2VP6wONcDOCvxY",
+	"a5PuC7PfCdmMpoDhd594wsjKt71yc8b3tMW1N126Vex0WGViK5bPXiQ1ZaqjSVQX94TPa1o7MsnJgPVQ",
+	"k/WsNvAC0xAR3ZPJEsaNuqHiBVKWH3wSzBVeQyvStDXgOqCmcDy2ShYYfZ0y1Ndi4SoN81vkew6ykv7X",
+	"UX7PZknYiF+8Pv0G8YeCcxYogf84jWAao7n5p06JBH9dUj6nMbroGD2wfvKBjWSkmP/SPvAbtl+qUDos",
+	"es+9xI/1G0bBhenImDKOZwWhs9Ma7BL/Nb2NJtQMaSiShAL4ueAmL5z70Eyv8AxNvoUnZ8ZHJ39ip+E+",
+	"MzovM928CxrHQ/Ql8h+fkM5db+tpim2O9A1OGJ9EHISt0sYBSZThot0uQoGzUpMFrbDFWglw/PZCR7M4",
+	"S5un9GqOaQBdZ78ROptp/WK+Cv/0M9myGEAjtZ8Vw+gSzBDXsKWxTcIwbpKyNfI5wJ/a/B7QGP7FtR+V",
+	"FlAXenMamBoN90Rrt+FdEjCuMINdRn4P0qqpUmh0xdkB0eobAFI47KadR+HE1uqQqWKPkHXSdV3/jI6K",
+	"hVuVbEzt10aqy+o2rtP1NpXs9SyhP/3xeh09kD5lh6ZpdEvjp749r5TxV984okh/WfU8wOe19+CXhqel",
+	"tuMJ48F24G1HYQuEYhO7mt1iLklVlbi2QnCPKj30JLtSV/MnJ8Qc8TiVgPRmZJf96po/dSll6k9YvXIl",
+	"O/UNV51VkJpKFVEK4kedHaVCU3VHQJMULewu8c+4Xib/yIp7LCScRajuGS2L2JaL7JkbhOlnky+0Uv56",
+	"NFd411VaIDsLGim4w3dbxH9jlJZ1bTnflFrTN8RO2VtXxKHMha0scxS+DZ0NbQ/l3jBMAvA2mmCNNjaY",
+	"suCmGfGWSSalP4OHGBCls4QGTMrCD2KuMB8oD5hO5xlY7ZJrRrIb4dJSVoOKxkgGZnyWBPGvrEfPqq1W",
+	"xFtlzlv3Z4IuWtwiCWjF6OAv01YDn8nsiWyZazKSkuWPU2kADg1vI8mktXTYKBgdU5VSo1SknISRnMUm",
+	"JBIV82iaLdjZcCyYPVNK8x9WF9kPpz/iY1Gd67eUh02biT0QXKU0UBlR5NK6Y6A3XAknk4EhA4OQspZk",
+	"wVL2iVtHjTw07p//LOQ++Oc/Mcgkb/tFHsgPaD7inzh0c7WUiiXyxSRSAOWage21SWeR9UOKEpoubQIM",
+	"tHCykPjtdvf/Ge3RwUF/wNjhIdsfjPZa6k75jU/cxJ/p2Gy4DJJIEZ/2ep1BODjwddXuZnuv2R3sQi80",
+	"qweCLoVZBgeQMMRcfeI1GQ1e0wSAsBQ6MZOdaRbWwe5ooIwLAUA2vTsjU4O5Rd4gR5OfuMqzWfMbTPwA",
+	"x72MlndM9FqD5OleMMdMg9iEVbaSvMMhG7p5lmeuK8a94Gh310lX7WdPXyQgO8Iu/s9/dz7xXFCxCHGm",
+	"rXnKQMUdH5nNZK4XqJWE/zAhCoBCxxHHZDfwNJtYEyYGG3mvHWm39Yl/4kMbbaDjsZ2iuDs+jnRJk9jf",
+	"bRQNeySMxmMgf02/kpEFXcqjT7yZWfhGIoyYSbLNBfG1n6KvPYFfwpsFjo8ZuzM7e+56oyvxwus1saxj",
+	"jJSVwIQpkRGfxIz4eQit7+SH46H1MZzRSaRds+ubXSsThwmLm1F0HcoParlJE6LsjtQ3Jpy6WeXpqrKU",
+	"AlruzzeX+PqF8tclPymJPla4xdcp5ej+lUeg2tMWYVjbt9fXb4n/9s3Vta/Z+ndXb15rDw8lPnH/32+N",
+	"d4g5RL+8oLPoRcZsXtx2cv704tO83e4FFGsA4d/MpD7RfevRQcfQSesTP56rKeDPoBSyMpdMD2zKaAiM",
+	"z5IQOrf6ZMeENVrwKrMY44me3K4+XL7jErvqKzMVVH1YQLBrZE591bpmUTH+xIt2b1iqRpZAQ4lZM2aA",
+	"m/27phbNm0HKsEsKtIMZvPEY6SOOEvtYpJ94Fp4PZx7AK7ARDQ7SFrm2od9aHs5cHRH4+j///PPPzcvL",
+	"5unp9XR6lCRHUn6Eg0t5+IkXIsOztI8aumjWFqUEg0uBYv7xD3JqA5I+8Ws84NSYmE3EntZa5amV9JBk",
+	"FKNzKw+tTmJK0eAXTIWwSThYjMmxP/FA8IClaAKkS0k+eSW11yePGOuJczfDXbpgcdwC+n9TY7UW48wH",
+	"wrgbSrIzzBxqTzMvyZVXwidO7rsVNGX4VraxChpjEqfctYqbwFF2N4ujIFLQso1ltORSDLmQJBSmErlI",
+	"CY0TIVU5cFwHU2BNGR3cEckGodA26unMEdMKvDGNYhvwhWYxg2DGGIjFLObNep/S2YyhV9s4MouMOhn0",
+	"WPQ1U5jqSdnxNHLDvZ95uvmrfMVwCWrcxRp4b9f7oznNrnBMw1ZNW77rf5W7EK7tkAhzPjPn29BRyIKY",
+	"YraMbCxNGIzmTXovtYNgnkcA47qnxgFG0oSZDZLorl6ep473jZTrVGOJeJw9yWZrR5iz8myIfr87INdC",
+	"kEsQ4c1opW8rAvjvmEqXzeMxXpDZBGKgpQlmZIFxlj1IEZbhEvbb7QbptzvwPz2c+F673SIgqJI4SnSS",
+	"/jwda2no0DbOvVUaSKRdSzHeseBpUohhXBjngkiZBdOhLBJVddg4XhkY5wqLZH0FmhiTlLLxXAL7g/Or",
+	"T4kFPj5M5lykoygMGdfEa5gedarb6RBRPQ0ahhbh1pW5y/WLWTEoRW8Yhw3WSg2TEYyg3zNevNCsU09Z",
+	"IThm8dheW5medzyXTO7qI1Zyk5pg9jguiFRUzbMSIJqrWZ7j7GxCZ5kjRDMWkyhAnoG5YZSATcaVfM9v",
+	"UO0PhxTYbxOoNgtn1KbMEUO05+qeHUhF5E2kA14ScykRUkRV5o256cqkayMuLmpka6dXDVdQIx+zo8gJ",
+	"dLJmvWil+QJhjTETVcSRL1aspinTV9onz4mM01tTdCHbxZXRcygmitbMm+f4U9tAszzTkbR6Arjd8nTT",
+	"Dafol8SzUthgzhYYOowBtDuAJXPNk46O58S/CP17Hd8099ALTlO2It74yH6eEz/iEO00FWahPLhJTaRs",
+	"XCL7jtHbIWPkpX0ucFgnX4vNg4IyX83lUvBANQaTgqsiHlocRkEiW+F9mDlMWnlt52EHRGg880EEUsZO",
+	"l8VwnvUdC42tJocFuDS+sSoYgeVpor6hjzzwOytcUbhLyolprAdZGOJqFwOK5MN5a/CI20rH5uv6zBT2",
+	"IOuH0pZFttlRNFw1SU7EHA95nvrEcjWbg2anNrDKR6W7T/7DgW7wD4wM2c2QTnGS30gQOwq5LvyGm8ui",
+	"LoUFEMdLm72NRLj0WRahLPlFKXdFff/ZGiNSL6Qd2VmgC9SKqoi7lsU6qWC0ztMkRYmdlGKmAaUd1guf",
+	"oAt9KbeJvkocxLAyz0mLXKyRRgamrgXlI+KjYihTPj024aDloVlSw1IGwszUrsmyYGJEuFPNwQcEjQf3",
+	"CJdhhUurEytgUq/poa6TdU0DRSdBHLI6qzZ4TLJBDb/c/IY7JtdglqRi1xSrtIp9syFcpPkQGlaYD2BH",
+	"iqhFOukSde03GmskZ8eN65oPXDdSkz+DKrt7idDBfa7/Wa5L3zXeC+OUyWmMQVIszEeU0CUxXqU6IaFO",
+	"lwhE52wY8bU1xyDRld4Wjliz0ssChv0UjhbQ043jbIHnN0Pnut6dtUjf6w9hhM06VwgtzMLJQOKoytvV",
+	"hcpNUfYSzsxRWi9m3OFMMbvPc6kcd7vC9bXUl/Uca6ihx10mcP72JVdliXEd3EuBMEK0jqDvuROfqNG3",
+	"CTbE9ecCunKd22HkdTGMR0QXWc2GEkf8xngXhKjMsCPQIojDQKUmTcwHs+MrJlVrFo79BvFRINIXyAt4",
+	"ZME4LPaISrbfJ/4pVdR3vBFtN0aktJ4d+WWXi4gaKXC9fMdu7JLNGJ1Hcaf2nrTyR9k1336SFhThJNd6",
+	"+JVwazfE2bcaFr0JvlGz+NqdosgkaYr0XHNf25gqRow1HGcvWXyLmMVreEobqbyqvYX87//1/5Es3yLZ",
+	"idmEBstieuldr+GZEAnvyLvtFIwa3peGJ2aM01nkHXm9VrvV8xrejKop+l7ep/6kIRraZ0KqFT6J+lbL",
+	"mH6O9zGmBQgu15EW7gdDzloktIUiFymdzVjaIqcWp2tUr+uwawOllkJ31iwMtouXdl19Y10W1aLTYolj",
+	"fZ6qYjDeg1ndY6bfLqQwLxY9LnWmnXiwgk2W6TxXnWWN5VkJ8Htb6wNloeKVdDFeOcq62sr47RiDsLT+",
+	"hJuwqx2MCkWXouKy2qqNRvwORMh2N8gFCbfVSEOlPKDmnpSQRxYqO8mq4JqMMJohUw9dhBg4aKj0OAw9",
+	"7fbApDoRIRZrCQRXJhmEy60+Sx3DZEUY+BvY3Xdiyk8FWonlPEloutSRwwR+IKeCmQWLY0TsDlzfqUk0",
+	"A6cR7rhKTktvuL9/dn5w0u0NTrv9/V530O+ddjp7Z6dng+HJYafdPDtut88Pz08Pu4P+/qA7HPTb5/sn",
+	"e8eH54P+Xu/UK6SK9LrtdrvZ7jTbHa+YqtF7m9LJnDXI8FcWTMk7NpuPYl2Y0c355p21T/u9wdnZXrd7",
+	"3u/39g9PhweHZ52T85N276DTHjZPu/3zk07n9OSs1znt73c7w/5h5+Cs3T08HZx1YDzV7GpuugWv2+7m",
+	"Q8wTIXjddme/8LycpMB7f5W7qRx5nW6vv7fvJD3zPosp/89QsFaApSGdPF0e7JpXzZ71zAPL89R4QEul",
+	"bFFA+zWJmUxrOv2RfqemgLtJROCmE3rmyZisP1673e+29eODw4FXzcnjwQHQD73M2SJ3WrBpaZ51uOj6",
+	"oK/WdbMlHoehk3oXG6imecAcWDn8sEW4LcfOtEnNKeUhyqDjmGL4Xu6FBdcFumVpdIMsp9tub8ikUAyo",
+	"5VKFHNA2SXGmLTKcyd4A9trMXItzede4JEhtrzG39miOuH+hAVmRsdmUu5poH8uWHP9M3WAlc+e/fynG",
+	"SHg5xrnutI/a8H8f/9wMycb96xniNdYO+rQ32mPNw3EnbPbDLm0ORvuseUA7427QC/tsb/xHsDI3qFsP",
+	"96nYW9ZdN3PzMrv7F2Bv9O7CKNg1Xdqm9dQq3M/1CF1Fr39WDrmKKVoek0P51CgR67DoglrInANdRPDw",
+	"A2raGyvQrwHPVOkPgKsa7wmYQW64XDUf8/KLPF8JzAcdqwz/AoH0WhwDa3ULMZQC3JWiwZRQLQjbcN+C",
+	"VuYbaQWAFbm8UOiuCNgA6lcI2Y7g7BvnMv8ak/6gZILCddGlQ1faMOCZV4XqgHLMsaLtxkkVTwcOnoaF",
+	"qWJqNz4MVly33BqJcPmPF+iwC+MCbvfTydm7qH33w+fg++Hns8nl8OT250RMLobvJx8/7LUDfjMJXg1m",
+	"I/7j929PF99fDI9vf/o2Xny8Or79sXve/vnD3e3HBbw/+PHnD2EcLI+XF6fHk/cT8R9vJ7N4lLyD9r4f",
+	"fr6wbVfaef/qnH/81yU+u/7w0w39cD4c9SaTD8vjBbR1+Rn+e7G4HJ6Ew+h48kP79W34Ya99cXqG31x1",
+	"45tgeTK6OL2EPq4uztvfv/3c//7jh72bUfe7/xpOxK/QDv79eXGIbXTe7QWv3k9+6JxMP3bfYzvvX50v",
+	"P2K7ONYr/d53cdAddILkNczt8O0xzBXG8PF2xH+cmLmYZz/fXZz+qMdg3oNxXAyP/+PtBNfodNTda+O6",
+	"Lo879ev048p1epcM5iG2O7gOP3zXZv86iS+Gg/fw38sf8fnw53+9jvE9+O5VrD7+61K9Twbq5w/98pp0",
+	"7JpcDI/ji29xHSY/dwfz8NVP0I+Z6+Dy44c9Hr6aTF6f/ohtBL13y48fztXw5rv3w8/B4uL0/eLi/N3Z",
+	"MBq8urw6vruMTt5/nAhx9eonOXp1KC++DW+D5O7m4upm8tMr8f27n37EcWTtJD/NP74aRHQivmfffhd/",
+	"nIjFxenP31+eHi+y/x8ed19fv//19dVJcnEs8uenZ0Aj+PfFq/5k+Dn/5vWvNxPz92QUHTvtnfUul7bd",
+	"k3mhvV+P71a09+sboEWnvfDb76b0w10cTLK1uqb/msUwdqSnZHAbDrE9u8+/hq/Ol+G30+XHDz9///r0",
+	"ZjmM3sfv3g9eebbIkmcZC1xhJh62qMND3viKqQIzNCbOusIUNKzhg2REgxsyWqLKopiAejW7KZbrr3Id",
+	"W7P+3xWWowf3S/3I60JE1hm2k7Tx4TFfhPI+Nlk76oswG3LmCPBm/MAllI3cKYi5Y2pD7jqWTWdW9w8/",
+	"63rr8et6MQ+MW7+U+WmV133ppm01N+c4stdkSQ/mKlt1WjW/GO1uNY+uOacQnyy1bcDa414a5dj2Jp1n",
+	"s+es3ju9otVdMwe9vFsZkP2SxSc9sGXDKeUT4x1Zo6/cmNh0p5ujCQ1Z+1pSrsN3mUT94oSGBuR5+Enn",
+	"4U/eczpXU5FGv7JQf9TbUCLPhP+MR9b1aL94gS6Hp8Vv1sfkOvNiDSC3PmE6T/VtJGLA5qY+HI04KsG1",
+	"8p2qe/TgRd+uNbTgWr9co4c3fm5WP/rJy7TMdvU/eY3MXLSR79buk8gAsNvdwcMkci3EJeVL63MIVLK3",
+	"DjXanOVXLL1lqd25RkmxbDfCa3iKTmSpqBa8/4BhBjH6SuOMllrQOuPKLXUSy/XUyB+G+HVYDVfGlNdk",
+	"PBCmqL4WPEy5O9i+rNbi5cXlGVHLGTP1T93wClWwAmWZSY0FaMcN03C9ATg69cbsG/dSttEUu47peoXD",
+	"UMqkSqNAM2lnfNemv+JnmGLVJoAsGzgbxI8SOmEvRsks/8ckcn75PGOT/F8zOCZ4fPS/VTQe+/UZXayD",
+	"YLmGV8Wls+3fbwSpF9o2NIRcM6nehuOSIcSKwIKzJnqPffK+ZXEsGmQh0jj8vz555O3p+e9vC3lyY0bh",
+	"UuoPKB2P90fNXjc8bPYPx3vNw26v3wzY4cEeZeNgr334Vej9KvR+FXr/ukLvNnYjYLQP244KThHK3rFK",
+	"EIrc9DmMRMB60W/oQTR6Zd+09T7XR6KFr2pnjhNdUGlmykItaKFnXhUAPBmm23i5jMt8Me3VwyD+ovLZ",
+	"l4aX0FjHEFhBZK2mLstfPYFEcF10+MgGVhRQjQrZlgUFvKTjBzTo221gbY8SJDELdpQ3iq+VZYBdjKkg",
+	"plvMV0CTiE8IFwWB8Wl2fXth7/6PsvgZ788lMODx2k5q0IELq4WGdwUFSklzEtgUdBh9aVQybnhyVnwX",
+	"Cy3FTr4T9wtbbHeXjCmGqBXL6WrLdR5DAgzTBpq0yIlQUwzstFqIPCQaPTV1oni3pG8W95+pc5DkAVmv",
+	"UdzXOriWzevlQaPxBVYNszNN4I3cTSvLqmHCph3JJRORKtHc2GQuRXNBEnoXJfOExIxPVK5Sy+sYl123",
+	"dlZHzewebRPPU4wKyh3XHFWZU1++EN8DfCK0Ka7cOB/bCMcfLsL7ZBytdX20iGN6R/P8B8Zuuu3OflHe",
+	"Ga4qGq2d7ReM3Zi81ft/A5nH5l7MbcsH123HPp3nl3Ksz4U33DrfWRHsLbCV3uAHoBXwEn2STDyWIWIl",
+	"TP1uhx5Hy+eCWd+JKb9KIjVdC2plBJV/tvnq3A+6SgwO+V5eRl0vWKMUc1dRR9wThPdHwjS9w2c8lCfI",
+	"l5Ai1wVr9R//RSAbzfzX8/Ic1ASZmStwkQo+QdUWXGRaT6/hW+GKwlszY+tEwirICgncF2q5+xWzbYLZ",
+	"XjGF/sLZwXwMZsvMow9it7o4qoIpFn3UeUY+jvpfZnGwkibMVFqgsiZXTZ0L+EMxuIhHEFmaHLGcZAlC",
+	"0GaQ9bJrUqzoFpGdjViMVC5cGUKH4d1EsxlgPm13yEuWow46zyggOOmQ7yif03RJdKmJiJMxvRVzJ1Mg",
+	"l0IHlYa1s8bsUCjZjhUm8CqUB8H0T1aaqtZQrzfsDde1g2/n0e6Y8HPSfMNZwQhrQir++kgmcxUouGL+",
+	"sjUUsbtxPyQ5c48Xq0mCroRBxc+BRj7fs9EFPVRm8dPb7S5RI49zoDnoNRkGaRhmaoPV/sNoOMHMN/gI",
+	"eYc1O4qxiZkv0FPOBI/+/dWd+Ks78Vd34r+QO/E2PHVdAQYdYXIsgqxEjOsu5KeVSX4vJ5O/MIbN0MIj",
+	"0aypJ7IRlC06rMwrxUc2QK/Hjozl+hbUW91rSlI6eYK0Y03KKkpva9h3UGrDOCYAV9Jx3tY55u+DX2t9",
+	"IrfVrlg/ztXYNQr/Vm4HeKB6e2F/1OkcNPtsv93s92mvOdg7bDeDvcNup3PAxuPB4aNQ7UX4AKS9uK+m",
+	"z7PC2T+5cu2PupseY9aUW9o15V9DS1au5JVnb8k5u2vnpKScKa1Fdj44WeBc5u1y+hpGjsH0WEP7q2Ls",
+	"UaAiCrdHFLkv+1qQwnGhF2PCaDA1kMI2avMZzPmMAp0ok6hEPw3ZTMgILsQZXWKhRbTnyXlSzCL/jXR7",
+	"sqKw86tx38fCzej+p3O0ov0NB6QD42iii7hpzRq/ZQgdbN6jwHz1Ms95pKeEo9Z5oGwCCftubUWmHBCJ",
+	"NKP+uqNUTA24o9PCrZN/8P48fvcCi3uiFTa8Wt5w5rq+O7iiQBXCRRl/O3zRpR3a73X2mgdsf9zsd3qd",
+	"Jh13O81+uxuwYG8wOhwNtsUX2VbdDzCGJRW1c1QyeGFS+uS5eYmi6YTlRP9c+GNI5fStPtxV8Jmf/4DK",
+	"qWUCQDSddpucvX/3IL0UFV8Fl9O1dqbhGW73b6Q9k+3ZVXl5VgXxQDvHiS1WabkP0Nv7dyDyM5WpIeid",
+	"8+c7VMrpf/6kp9TstNtfGt5JFMeuwk1Io6owDwSX8wS30rUm7zW7e9edvaO9/aO9/seyD+66CwLvHgwo",
+	"Pdjv7zXHrEebfTZgzUGv02myTicc9/cP98cBhXf5rTCFmayWCTUzsOvEbDsxi1BIy5GGelD6n29TEc4D",
+	"lT9wCj6ZxdJOh5aSvvyyldYE9npddGpl5Ch1DtRXJPr7IVFdZK3m1vzqPffHAs5CjRtzMLYDnJi7bzXS",
+	"vISfpVNLoJQDG10y7DVm6w3plLVaJZ95zdqYHdPMDnpQyQYZYWp3p+pxJCvfmB5MsIxGqPpZHvmjC9Mo",
+	"xsOsYErW2zeyEPOHVIj+bU52s4bu3ySiz1rXvr0mGz+A1nGEJZ9KyeDKXsD3xsasOFE1yjqNGWCPMHN7",
+	"fQLych40zH52DwLFPX009MRWLrgSBfVGTqaXOilkachomMO3/wY49AqJq3DBs07nsN0Zw93eP2z22512",
+	"8/Bg3Gu2w06nw7qHgx7roaUEyKvw5Vpasi0uXNyHh/37y6c7K5hSPNxGpYpcA73VxN/Y899BIixlZtJ/",
+	"bu//KklugFAqH/91YIpfHjumNPXL5+zv6Pe/AZEklmdf4M2x5l6WPnrGMO/Kpbn+zWc0N/9HBmDrq/aR",
+	"nnk60/BqJKgzNbAalzxdiWWttBJF5XZgC6JKIrhNMtGMeCHVO57NGV0mVOpwg1IW+oeyzBdTzLdW5GpP",
+	"WDJyrENuinabn72cnD0VItltkTOa5WcmAU3TqLRE30hHO5i3ihnGlC1PIZWpmVlePpNfXierz3SiLVuN",
+	"LDsq8smz8z9fav5nycv/TEn5nz4j/zOl4//9crcMH8rdsiHQ083USBAm246bVudvIDQY9Zy17G6M5/Wq",
+	"3A/os9J7WUILTb4YVGIW9dmt3a+FutJsrbituQiozY7mAMfLjAtup3G+P4ur88C4Wxo17naulXVxQ8bT",
+	"Ubeynn/jWkJf2b/ROhze64So6WsLN0Sv4CC32gnRqI3X9RTMFO5reAjqf5S9A+uWXHsHwvvF8unm2S9b",
+	"ny8tGK6UlvGSddN7yoa2Uzoq69qLKRoTypdfPf2eGRGbq+ORkFhH1K6GxJpC5YPJxbIrthCB7laXUNM8",
+	"fjfXox5rvWPm7pHVqbJ4MCWjmPKbPElQEDOaVgp4vTRaG6ekVU203IqqBxoZri7oZcOUG5WSYwmjHM5I",
+	"oSbCLkyLs0VWqiIvjYBgJxqDfI34Kl+3TMVbAT66hidVeX2xdStpuC4Gz1FVQuuoR7G7dqg5giuoiYXJ",
+	"zPZS6Vb1gg7UciawrkTMyhl2C4XECvW6TDy5FsZgJ3BPAAgXS4blPpDPmcFpVZ68x/jO5edbt05cKKHp",
+	"UCsLgL7+oCigP1s9i811zH9wjEhLwn7+5wSTZP8Ja2FsDawMYPpa8+KpMrprJrBB6iIl3NKnNimfqd+W",
+	"qUR03W1hcl88h5hkbvoVvM0xkVm/9oyFmeE/su6FvpyAHolDxbgoSKsaKJRRhLTVMP90ZTPqJIO/AA97",
+	"Knnwj453e3ZR8/+EeLe9v2j5jIrU8jX/2e9o9fxq2TSbj2j/miJsXmerzvL3f/e01RZ4FJNU65wQiDwo",
+	"X1v+/ZqwegvtkJEeH8pZDd9gG1rPXNxys+74AnlhBelEBDdkRyqq2HgekzG90bAK/kibI4qWGHwJ4aYT",
+	"r4hrO08BQUyVmh29eBGLgMZTIdXRYfuw/SJhC9nU1VK9L42qnx6GWyaCMH4bpYJrQ5BNRm20I7uYzhpz",
+	"taFSB96fxVQBJ8g0KAsqCQxBHr14AW+0oOdWHGlyxm9CqiiQswZuDaPKorH+IZlL6183YgQ1KZkpKZ8h",
+	"NE9nEbbexH4AKK2Y2Ux7J0eC3zu/l3BCcHqRKsxjsVjYaeyuHoYewS8ZOfy2wsvfnsdMaMgP5BGsQ4iF",
+	"qbWlBf/UyQbhL7wuUUnh+PWpKUsa9kPX4Zlm7vDaxdOEEKB3JJbnw0FoJ0msgcSN73dGxjCbu6amzmaQ",
+	"MoQrNDYXpnfkjUS49BpeXi8Yj4GjhWgUdCS/fPny/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
