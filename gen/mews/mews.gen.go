@@ -915,25 +915,25 @@ type Address struct {
 	PostalCode nullable.Nullable[string] `json:"PostalCode,omitempty"`
 }
 
-// AddressParameters An address sent in a request (`companies.md#address-parameters`); it has no id and no coordinates.
+// AddressParameters An address sent in a request (`companies.md#address-parameters`); it has no id and no coordinates. paxkit decision: every property is nullable, and null means not given (as if absent), like every optional property of the add and update requests.
 type AddressParameters struct {
 	// City City.
-	City *string `json:"City,omitempty"`
+	City nullable.Nullable[string] `json:"City,omitempty"`
 
 	// CountryCode ISO 3166-1 code of the country.
-	CountryCode *string `json:"CountryCode,omitempty"`
+	CountryCode nullable.Nullable[string] `json:"CountryCode,omitempty"`
 
 	// CountrySubdivisionCode ISO 3166-2 code of the country subdivision (for example `DE-BW`).
-	CountrySubdivisionCode *string `json:"CountrySubdivisionCode,omitempty"`
+	CountrySubdivisionCode nullable.Nullable[string] `json:"CountrySubdivisionCode,omitempty"`
 
 	// Line1 First line of the address.
-	Line1 *string `json:"Line1,omitempty"`
+	Line1 nullable.Nullable[string] `json:"Line1,omitempty"`
 
 	// Line2 Second line of the address.
-	Line2 *string `json:"Line2,omitempty"`
+	Line2 nullable.Nullable[string] `json:"Line2,omitempty"`
 
 	// PostalCode Postal code.
-	PostalCode *string `json:"PostalCode,omitempty"`
+	PostalCode nullable.Nullable[string] `json:"PostalCode,omitempty"`
 }
 
 // Amount A money amount with its taxes. paxkit decision: `Currency` is required and the values
@@ -975,7 +975,7 @@ type AmountBreakdownItem struct {
 	TaxValue float64 `json:"TaxValue"`
 }
 
-// Customer A customer profile, as returned by every customers operation. paxkit decision: optional properties are nullable, because Mews writes a missing value as null.
+// Customer A customer profile, as returned by customers/getAll, add, update and search. paxkit decision: optional properties are nullable, because Mews writes a missing value as null.
 type Customer struct {
 	// AccountingCode Accounting code of the customer.
 	AccountingCode nullable.Nullable[string] `json:"AccountingCode,omitempty"`
@@ -1048,9 +1048,9 @@ type Customer struct {
 	ItalianFiscalCode nullable.Nullable[string] `json:"ItalianFiscalCode,omitempty"`
 
 	// LanguageCode Language and culture code of the customer's language (for example `en-US`),
-	// derived from several sources: the language preferred in earlier bookings, then the
-	// profile's preferred language, and failing both the native language of the
-	// customer's nationality.
+	// derived from several sources, among them the language preferred in earlier
+	// bookings and the preferred language of the customer's profile; when neither
+	// exists, the native language of the customer's nationality.
 	LanguageCode nullable.Nullable[string] `json:"LanguageCode,omitempty"`
 
 	// LastName Last name of the customer.
@@ -1124,8 +1124,8 @@ type CustomerAddFileParameters struct {
 	// ClientToken Token identifying the client application (the integration).
 	ClientToken string `json:"ClientToken"`
 
-	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`.
-	CultureCode *string `json:"CultureCode,omitempty"`
+	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	CultureCode nullable.Nullable[string] `json:"CultureCode,omitempty"`
 
 	// CustomerId Unique identifier of the customer.
 	CustomerId openapi_types.UUID `json:"CustomerId"`
@@ -1133,8 +1133,8 @@ type CustomerAddFileParameters struct {
 	// Data Content of the file, base64-encoded.
 	Data []byte `json:"Data"`
 
-	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`.
-	LanguageCode *string `json:"LanguageCode,omitempty"`
+	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	LanguageCode nullable.Nullable[string] `json:"LanguageCode,omitempty"`
 
 	// Name Name of the file.
 	Name string `json:"Name"`
@@ -1151,28 +1151,28 @@ type CustomerAddFileResult struct {
 	FileId openapi_types.UUID `json:"FileId"`
 }
 
-// CustomerAddParameters Request of customers/add.
+// CustomerAddParameters Request of customers/add. paxkit decision: every optional property accepts null, which means not given (nothing is stored for it).
 type CustomerAddParameters struct {
 	// AccessToken Access token of the client application for the connected enterprise (or chain, with a Portfolio Access Token).
 	AccessToken string `json:"AccessToken"`
 
-	// Address Address of the customer.
-	Address *AddressParameters `json:"Address,omitempty"`
+	// Address Address of the customer. paxkit decision: null means not given (nothing is stored).
+	Address nullable.Nullable[AddressParameters] `json:"Address,omitempty"`
 
-	// BirthDate Date of birth (ISO 8601).
-	BirthDate *openapi_types.Date `json:"BirthDate,omitempty"`
+	// BirthDate Date of birth (ISO 8601). paxkit decision: null means not given (nothing is stored).
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"BirthDate,omitempty"`
 
-	// BirthPlace Place of birth.
-	BirthPlace *string `json:"BirthPlace,omitempty"`
+	// BirthPlace Place of birth. paxkit decision: null means not given (nothing is stored).
+	BirthPlace nullable.Nullable[string] `json:"BirthPlace,omitempty"`
 
-	// CarRegistrationNumber Registration number of the customer's car (at most 255 characters).
-	CarRegistrationNumber *string `json:"CarRegistrationNumber,omitempty"`
+	// CarRegistrationNumber Registration number of the customer's car (at most 255 characters). paxkit decision: null means not given (nothing is stored).
+	CarRegistrationNumber nullable.Nullable[string] `json:"CarRegistrationNumber,omitempty"`
 
-	// ChainId Unique identifier of the chain. Required with a Portfolio Access Token, ignored otherwise.
-	ChainId *openapi_types.UUID `json:"ChainId,omitempty"`
+	// ChainId Unique identifier of the chain. Required with a Portfolio Access Token, ignored otherwise. paxkit decision: null means not given (nothing is stored).
+	ChainId nullable.Nullable[openapi_types.UUID] `json:"ChainId,omitempty"`
 
-	// Classifications Classifications of the customer.
-	Classifications *[]CustomerClassificationParameter `json:"Classifications,omitempty"`
+	// Classifications Classifications of the customer. paxkit decision: null means not given (nothing is stored).
+	Classifications nullable.Nullable[[]CustomerClassificationParameter] `json:"Classifications,omitempty"`
 
 	// Client Name and version of the client application, for example "Sample Client 1.0.0". paxkit decision: a missing or empty value answers 400 (the docs give no behaviour).
 	Client string `json:"Client"`
@@ -1180,84 +1180,85 @@ type CustomerAddParameters struct {
 	// ClientToken Token identifying the client application (the integration).
 	ClientToken string `json:"ClientToken"`
 
-	// CompanyId Unique identifier of the company the customer is associated with.
-	CompanyId *openapi_types.UUID `json:"CompanyId,omitempty"`
+	// CompanyId Unique identifier of the company the customer is associated with. paxkit decision: null means not given (nothing is stored).
+	CompanyId nullable.Nullable[openapi_types.UUID] `json:"CompanyId,omitempty"`
 
-	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`.
-	CultureCode *string `json:"CultureCode,omitempty"`
+	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	CultureCode nullable.Nullable[string] `json:"CultureCode,omitempty"`
 
-	// DietaryRequirements Dietary requirements of the customer, for example Vegan or Halal (at most 255 characters).
-	DietaryRequirements *string `json:"DietaryRequirements,omitempty"`
+	// DietaryRequirements Dietary requirements of the customer, for example Vegan or Halal (at most 255 characters). paxkit decision: null means not given (nothing is stored).
+	DietaryRequirements nullable.Nullable[string] `json:"DietaryRequirements,omitempty"`
 
-	// DriversLicense Deprecated - driver's licence details of the customer. Use identityDocuments/add instead.
+	// DriversLicense Deprecated - driver's licence details of the customer. Use identityDocuments/add instead. paxkit decision: null means not given (nothing is stored).
 	// Deprecated: Use identityDocuments/add instead.
-	DriversLicense *IdentityDocumentParameters `json:"DriversLicense,omitempty"`
+	DriversLicense nullable.Nullable[IdentityDocumentParameters] `json:"DriversLicense,omitempty"`
 
-	// Email Email address of the customer; a customer with the same email already existing triggers the `OverwriteExisting` rule. paxkit decision: a plain string, not `format` email, and compared ignoring case.
-	Email *string `json:"Email,omitempty"`
+	// Email Email address of the customer; a customer with the same email already existing triggers the `OverwriteExisting` rule. paxkit decision: a plain string, not `format` email, and compared ignoring case. Null means not given (nothing is stored).
+	Email nullable.Nullable[string] `json:"Email,omitempty"`
 
-	// FirstName First name of the customer.
-	FirstName *string `json:"FirstName,omitempty"`
+	// FirstName First name of the customer. paxkit decision: null means not given (nothing is stored).
+	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
-	// IdentityCard Deprecated - identity card details of the customer. Use identityDocuments/add instead.
+	// IdentityCard Deprecated - identity card details of the customer. Use identityDocuments/add instead. paxkit decision: null means not given (nothing is stored).
 	// Deprecated: Use identityDocuments/add instead.
-	IdentityCard *IdentityDocumentParameters `json:"IdentityCard,omitempty"`
+	IdentityCard nullable.Nullable[IdentityDocumentParameters] `json:"IdentityCard,omitempty"`
 
-	// ItalianDestinationCode Italian destination code (codice destinatario) of the customer.
-	ItalianDestinationCode *string `json:"ItalianDestinationCode,omitempty"`
+	// ItalianDestinationCode Italian destination code (codice destinatario) of the customer. paxkit decision: null means not given (nothing is stored).
+	ItalianDestinationCode nullable.Nullable[string] `json:"ItalianDestinationCode,omitempty"`
 
-	// ItalianFiscalCode Italian fiscal code (codice fiscale) of the customer.
-	ItalianFiscalCode *string `json:"ItalianFiscalCode,omitempty"`
+	// ItalianFiscalCode Italian fiscal code (codice fiscale) of the customer. paxkit decision: null means not given (nothing is stored).
+	ItalianFiscalCode nullable.Nullable[string] `json:"ItalianFiscalCode,omitempty"`
 
-	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`.
-	LanguageCode *string `json:"LanguageCode,omitempty"`
+	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	LanguageCode nullable.Nullable[string] `json:"LanguageCode,omitempty"`
 
 	// LastName Last name of the customer.
 	LastName string `json:"LastName"`
 
-	// LoyaltyCode Loyalty code of the customer.
-	LoyaltyCode *string `json:"LoyaltyCode,omitempty"`
+	// LoyaltyCode Loyalty code of the customer. paxkit decision: null means not given (nothing is stored).
+	LoyaltyCode nullable.Nullable[string] `json:"LoyaltyCode,omitempty"`
 
-	// NationalityCode ISO 3166-1 code of the customer's nationality (country).
-	NationalityCode *string `json:"NationalityCode,omitempty"`
+	// NationalityCode ISO 3166-1 code of the customer's nationality (country). paxkit decision: null means not given (nothing is stored).
+	NationalityCode nullable.Nullable[string] `json:"NationalityCode,omitempty"`
 
-	// Notes Internal notes about the customer.
-	Notes *string `json:"Notes,omitempty"`
+	// Notes Internal notes about the customer. paxkit decision: null means not given (nothing is stored).
+	Notes nullable.Nullable[string] `json:"Notes,omitempty"`
 
-	// Occupation Occupation of the customer.
-	Occupation *string `json:"Occupation,omitempty"`
+	// Occupation Occupation of the customer. paxkit decision: null means not given (nothing is stored).
+	Occupation nullable.Nullable[string] `json:"Occupation,omitempty"`
 
-	// Options Options of the customer.
-	Options *[]CustomerOptionParameter `json:"Options,omitempty"`
+	// Options Options of the customer. paxkit decision: null means not given (nothing is stored).
+	Options nullable.Nullable[[]CustomerOptionParameter] `json:"Options,omitempty"`
 
 	// OverwriteExisting Whether an existing customer with the same email should be overwritten. Only basic
 	// personal information (`Title`, `FirstName`, `LastName`, ...) is overwritten.
 	OverwriteExisting bool `json:"OverwriteExisting"`
 
-	// Passport Deprecated - passport details of the customer. Use identityDocuments/add instead.
+	// Passport Deprecated - passport details of the customer. Use identityDocuments/add instead. paxkit decision: null means not given (nothing is stored).
 	// Deprecated: Use identityDocuments/add instead.
-	Passport *IdentityDocumentParameters `json:"Passport,omitempty"`
+	Passport nullable.Nullable[IdentityDocumentParameters] `json:"Passport,omitempty"`
 
-	// Phone Phone number of the customer (possibly a mobile).
-	Phone *string `json:"Phone,omitempty"`
+	// Phone Phone number of the customer (possibly a mobile). paxkit decision: null means not given (nothing is stored).
+	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
-	// SecondLastName Second last name of the customer.
-	SecondLastName *string `json:"SecondLastName,omitempty"`
+	// SecondLastName Second last name of the customer. paxkit decision: null means not given (nothing is stored).
+	SecondLastName nullable.Nullable[string] `json:"SecondLastName,omitempty"`
 
 	// Sex Sex of the customer. paxkit decision: optional. The seed's table marks it
 	// required, but the seed's own add example omits it and the documented response
-	// answers `"Sex": null`, so the server evidently accepts it absent.
-	Sex *Sex `json:"Sex,omitempty"`
+	// answers `"Sex": null`, so the server evidently accepts it absent. Null means not
+	// given (nothing is stored).
+	Sex nullable.Nullable[Sex] `json:"Sex,omitempty"`
 
-	// TaxIdentificationNumber Tax identification number of the customer.
-	TaxIdentificationNumber *string `json:"TaxIdentificationNumber,omitempty"`
+	// TaxIdentificationNumber Tax identification number of the customer. paxkit decision: null means not given (nothing is stored).
+	TaxIdentificationNumber nullable.Nullable[string] `json:"TaxIdentificationNumber,omitempty"`
 
 	// Title Title prefix of the customer. paxkit decision: required, as the seed documents and every example shows (unlike `Sex`).
 	Title Title `json:"Title"`
 
-	// Visa Deprecated - visa details of the customer. Use identityDocuments/add instead.
+	// Visa Deprecated - visa details of the customer. Use identityDocuments/add instead. paxkit decision: null means not given (nothing is stored).
 	// Deprecated: Use identityDocuments/add instead.
-	Visa *IdentityDocumentParameters `json:"Visa,omitempty"`
+	Visa nullable.Nullable[IdentityDocumentParameters] `json:"Visa,omitempty"`
 }
 
 // CustomerClassification Classification of a customer, as returned in responses (`None` appears only here).
@@ -1290,7 +1291,7 @@ type CustomerClassificationParameter string
 
 // CustomerExtent Which parts of the customer data a response should contain.
 type CustomerExtent struct {
-	// Addresses Whether the response should contain the customers' addresses (the deprecated `Address` of each customer).
+	// Addresses Whether the response should contain addresses of customers. paxkit decision: it has no effect on the deprecated `Address` of each customer, which is returned whatever the flag says, as the seed's getAll and search examples show (they send `Addresses: false` and still show `Address` filled); the vendor uses the flag for the addresses returned through the address endpoints.
 	Addresses *bool `json:"Addresses,omitempty"`
 
 	// Customers Whether the response should contain the customers.
@@ -1325,8 +1326,8 @@ type CustomerGetAllParameters struct {
 	// CreatedUtc Interval in which the customer was created; at most 3 months long.
 	CreatedUtc *TimeInterval `json:"CreatedUtc,omitempty"`
 
-	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`.
-	CultureCode *string `json:"CultureCode,omitempty"`
+	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	CultureCode nullable.Nullable[string] `json:"CultureCode,omitempty"`
 
 	// CustomerIds Unique identifiers of customers (at most 1000). Required when no other filter is given.
 	CustomerIds *[]openapi_types.UUID `json:"CustomerIds,omitempty"`
@@ -1344,8 +1345,8 @@ type CustomerGetAllParameters struct {
 	// FirstNames First names of the customers (at most 1000).
 	FirstNames *[]string `json:"FirstNames,omitempty"`
 
-	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`.
-	LanguageCode *string `json:"LanguageCode,omitempty"`
+	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	LanguageCode nullable.Nullable[string] `json:"LanguageCode,omitempty"`
 
 	// LastNames Last names of the customers (at most 1000).
 	LastNames *[]string `json:"LastNames,omitempty"`
@@ -1371,8 +1372,8 @@ type CustomerGetOpenItemsParameters struct {
 	// ClientToken Token identifying the client application (the integration).
 	ClientToken string `json:"ClientToken"`
 
-	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`.
-	CultureCode *string `json:"CultureCode,omitempty"`
+	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	CultureCode nullable.Nullable[string] `json:"CultureCode,omitempty"`
 
 	// Currency ISO 4217 code of the currency the item amounts should be converted to.
 	Currency *string `json:"Currency,omitempty"`
@@ -1380,8 +1381,8 @@ type CustomerGetOpenItemsParameters struct {
 	// CustomerIds Unique identifiers of the customers (at most 1000).
 	CustomerIds []openapi_types.UUID `json:"CustomerIds"`
 
-	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`.
-	LanguageCode *string `json:"LanguageCode,omitempty"`
+	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	LanguageCode nullable.Nullable[string] `json:"LanguageCode,omitempty"`
 }
 
 // CustomerItemResult Response of customers/getOpenItems.
@@ -1419,11 +1420,11 @@ type CustomerMergeParameters struct {
 	// ClientToken Token identifying the client application (the integration).
 	ClientToken string `json:"ClientToken"`
 
-	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`.
-	CultureCode *string `json:"CultureCode,omitempty"`
+	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	CultureCode nullable.Nullable[string] `json:"CultureCode,omitempty"`
 
-	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`.
-	LanguageCode *string `json:"LanguageCode,omitempty"`
+	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	LanguageCode nullable.Nullable[string] `json:"LanguageCode,omitempty"`
 
 	// SourceCustomerId Unique identifier of the source customer, merged into the target.
 	SourceCustomerId openapi_types.UUID `json:"SourceCustomerId"`
@@ -1480,19 +1481,19 @@ type CustomerSearchParameters struct {
 	// ClientToken Token identifying the client application (the integration).
 	ClientToken string `json:"ClientToken"`
 
-	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`.
-	CultureCode *string `json:"CultureCode,omitempty"`
+	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	CultureCode nullable.Nullable[string] `json:"CultureCode,omitempty"`
 
 	// Extent Extent of the data to return.
 	Extent *CustomerExtent `json:"Extent,omitempty"`
 
-	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`.
-	LanguageCode *string `json:"LanguageCode,omitempty"`
+	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	LanguageCode nullable.Nullable[string] `json:"LanguageCode,omitempty"`
 
-	// Name Name to search by; matches the first name, the last name and the full name.
+	// Name Name to search by; matches the first name, the last name and the full name. paxkit decision: a case-insensitive substring of the first name, the last name or "first last" matches.
 	Name *string `json:"Name,omitempty"`
 
-	// ResourceId Unique identifier of a resource (room); the members of the reservation assigned to it are returned. Nullable because the seed's example sends null. paxkit decision: paxkit keeps no reservations, so it finds nobody by resource.
+	// ResourceId Unique identifier of a resource (room); the members of the reservation assigned to it are returned. Nullable because the seed's example sends null (meaning not given). paxkit decision: paxkit returns the customers whose fixture reservation is assigned to that resource, and nobody when its fixtures assign no reservation there.
 	ResourceId nullable.Nullable[openapi_types.UUID] `json:"ResourceId,omitempty"`
 }
 
@@ -1501,7 +1502,7 @@ type CustomerSearchResult struct {
 	// Customer The customer found.
 	Customer Customer `json:"Customer"`
 
-	// Reservation The customer's reservation when they are staying in the property at the moment; null otherwise.
+	// Reservation The customer's reservation when they are staying in the property at the moment; null otherwise. paxkit decision: null unless paxkit's fixtures assign the customer a current reservation.
 	Reservation nullable.Nullable[Reservation] `json:"Reservation,omitempty"`
 }
 
@@ -1515,28 +1516,28 @@ type CustomerSearchResults struct {
 	Documents nullable.Nullable[[]IdentityDocument] `json:"Documents,omitempty"`
 }
 
-// CustomerUpdateParameters Request of customers/update. Absent or blank fields keep their stored values.
+// CustomerUpdateParameters Request of customers/update. Absent or blank fields keep their stored values. paxkit decision: every optional property accepts null, which means not given (the stored value is kept); only `Notes` is overwritten by any string, an empty one clearing it.
 type CustomerUpdateParameters struct {
 	// AccessToken Access token of the client application for the connected enterprise (or chain, with a Portfolio Access Token).
 	AccessToken string `json:"AccessToken"`
 
-	// Address New address of the customer.
-	Address *AddressParameters `json:"Address,omitempty"`
+	// Address New address of the customer. paxkit decision: absent or null keeps the stored value.
+	Address nullable.Nullable[AddressParameters] `json:"Address,omitempty"`
 
-	// BirthDate New date of birth (ISO 8601).
-	BirthDate *openapi_types.Date `json:"BirthDate,omitempty"`
+	// BirthDate New date of birth (ISO 8601). paxkit decision: absent or null keeps the stored value.
+	BirthDate nullable.Nullable[openapi_types.Date] `json:"BirthDate,omitempty"`
 
-	// BirthPlace New place of birth.
-	BirthPlace *string `json:"BirthPlace,omitempty"`
+	// BirthPlace New place of birth. paxkit decision: absent or null keeps the stored value.
+	BirthPlace nullable.Nullable[string] `json:"BirthPlace,omitempty"`
 
-	// CarRegistrationNumber New registration number of the customer's car (at most 255 characters).
-	CarRegistrationNumber *string `json:"CarRegistrationNumber,omitempty"`
+	// CarRegistrationNumber New registration number of the customer's car (at most 255 characters). paxkit decision: absent or null keeps the stored value.
+	CarRegistrationNumber nullable.Nullable[string] `json:"CarRegistrationNumber,omitempty"`
 
-	// ChainId Unique identifier of the chain. Required with a Portfolio Access Token, ignored otherwise.
-	ChainId *openapi_types.UUID `json:"ChainId,omitempty"`
+	// ChainId Unique identifier of the chain. Required with a Portfolio Access Token, ignored otherwise. paxkit decision: absent or null keeps the stored value.
+	ChainId nullable.Nullable[openapi_types.UUID] `json:"ChainId,omitempty"`
 
-	// Classifications New classifications of the customer.
-	Classifications *[]CustomerClassificationParameter `json:"Classifications,omitempty"`
+	// Classifications New classifications of the customer. paxkit decision: when present the list replaces the stored one; absent or null keeps it.
+	Classifications nullable.Nullable[[]CustomerClassificationParameter] `json:"Classifications,omitempty"`
 
 	// Client Name and version of the client application, for example "Sample Client 1.0.0". paxkit decision: a missing or empty value answers 400 (the docs give no behaviour).
 	Client string `json:"Client"`
@@ -1544,31 +1545,31 @@ type CustomerUpdateParameters struct {
 	// ClientToken Token identifying the client application (the integration).
 	ClientToken string `json:"ClientToken"`
 
-	// CompanyId Unique identifier of the company the customer is associated with.
-	CompanyId *openapi_types.UUID `json:"CompanyId,omitempty"`
+	// CompanyId Unique identifier of the company the customer is associated with. paxkit decision: absent or null keeps the stored value.
+	CompanyId nullable.Nullable[openapi_types.UUID] `json:"CompanyId,omitempty"`
 
-	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`.
-	CultureCode *string `json:"CultureCode,omitempty"`
+	// CultureCode Culture code for localized names and error messages; only effective together with `LanguageCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	CultureCode nullable.Nullable[string] `json:"CultureCode,omitempty"`
 
 	// CustomerId Unique identifier of the customer to update.
 	CustomerId openapi_types.UUID `json:"CustomerId"`
 
-	// DietaryRequirements Dietary requirements of the customer, for example Vegan or Halal (at most 255 characters).
-	DietaryRequirements *string `json:"DietaryRequirements,omitempty"`
+	// DietaryRequirements Dietary requirements of the customer, for example Vegan or Halal (at most 255 characters). paxkit decision: absent or null keeps the stored value.
+	DietaryRequirements nullable.Nullable[string] `json:"DietaryRequirements,omitempty"`
 
-	// DriversLicense Deprecated - new driver's licence details. Use identityDocuments/update instead.
+	// DriversLicense Deprecated - new driver's licence details. Use identityDocuments/update instead. paxkit decision: absent or null keeps the stored value.
 	// Deprecated: Use identityDocuments/update instead.
-	DriversLicense *IdentityDocumentParameters `json:"DriversLicense,omitempty"`
+	DriversLicense nullable.Nullable[IdentityDocumentParameters] `json:"DriversLicense,omitempty"`
 
-	// Email New email address; refused (paxkit decision: 403) when another customer profile in the enterprise has it. paxkit decision: a plain string, not `format` email, compared ignoring case.
-	Email *string `json:"Email,omitempty"`
+	// Email New email address; refused (paxkit decision: 403) when another customer profile in the enterprise has it. paxkit decision: a plain string, not `format` email, compared ignoring case. Absent or null keeps the stored value.
+	Email nullable.Nullable[string] `json:"Email,omitempty"`
 
-	// FirstName New first name.
-	FirstName *string `json:"FirstName,omitempty"`
+	// FirstName New first name. paxkit decision: absent or null keeps the stored value.
+	FirstName nullable.Nullable[string] `json:"FirstName,omitempty"`
 
-	// IdentityCard Deprecated - new identity card details. Use identityDocuments/update instead.
+	// IdentityCard Deprecated - new identity card details. Use identityDocuments/update instead. paxkit decision: absent or null keeps the stored value.
 	// Deprecated: Use identityDocuments/update instead.
-	IdentityCard *IdentityDocumentParameters `json:"IdentityCard,omitempty"`
+	IdentityCard nullable.Nullable[IdentityDocumentParameters] `json:"IdentityCard,omitempty"`
 
 	// ItalianDestinationCode New Italian destination code of the customer; absent or null keeps the current one.
 	ItalianDestinationCode nullable.Nullable[StringUpdateValue] `json:"ItalianDestinationCode,omitempty"`
@@ -1576,51 +1577,51 @@ type CustomerUpdateParameters struct {
 	// ItalianFiscalCode New Italian fiscal code of the customer; absent or null keeps the current one.
 	ItalianFiscalCode nullable.Nullable[StringUpdateValue] `json:"ItalianFiscalCode,omitempty"`
 
-	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`.
-	LanguageCode *string `json:"LanguageCode,omitempty"`
+	// LanguageCode Language code for localized names and error messages; only effective together with `CultureCode`. paxkit decision: nullable (null means not given), because Mews' own examples elsewhere send it as null.
+	LanguageCode nullable.Nullable[string] `json:"LanguageCode,omitempty"`
 
-	// LastName New last name.
-	LastName *string `json:"LastName,omitempty"`
+	// LastName New last name. paxkit decision: absent or null keeps the stored value.
+	LastName nullable.Nullable[string] `json:"LastName,omitempty"`
 
-	// LoyaltyCode Loyalty code of the customer.
-	LoyaltyCode *string `json:"LoyaltyCode,omitempty"`
+	// LoyaltyCode Loyalty code of the customer. paxkit decision: absent or null keeps the stored value.
+	LoyaltyCode nullable.Nullable[string] `json:"LoyaltyCode,omitempty"`
 
-	// NationalityCode New nationality, as the ISO 3166-1 code of the country.
-	NationalityCode *string `json:"NationalityCode,omitempty"`
+	// NationalityCode New nationality, as the ISO 3166-1 code of the country. paxkit decision: absent or null keeps the stored value.
+	NationalityCode nullable.Nullable[string] `json:"NationalityCode,omitempty"`
 
-	// Notes Internal notes about the customer; the old notes are overwritten.
-	Notes *string `json:"Notes,omitempty"`
+	// Notes Internal notes about the customer; the old notes are overwritten (as the seed says). paxkit decision: only a string overwrites them (an empty string clears them); absent or null keeps them.
+	Notes nullable.Nullable[string] `json:"Notes,omitempty"`
 
-	// Occupation Occupation of the customer.
-	Occupation *string `json:"Occupation,omitempty"`
+	// Occupation Occupation of the customer. paxkit decision: absent or null keeps the stored value.
+	Occupation nullable.Nullable[string] `json:"Occupation,omitempty"`
 
-	// Options Options of the customer.
-	Options *[]CustomerOptionParameter `json:"Options,omitempty"`
+	// Options Options of the customer. paxkit decision: when present the list replaces the stored one; absent or null keeps it.
+	Options nullable.Nullable[[]CustomerOptionParameter] `json:"Options,omitempty"`
 
-	// Passport Deprecated - new passport details. Use identityDocuments/update instead.
+	// Passport Deprecated - new passport details. Use identityDocuments/update instead. paxkit decision: absent or null keeps the stored value.
 	// Deprecated: Use identityDocuments/update instead.
-	Passport *IdentityDocumentParameters `json:"Passport,omitempty"`
+	Passport nullable.Nullable[IdentityDocumentParameters] `json:"Passport,omitempty"`
 
-	// Phone New phone number.
-	Phone *string `json:"Phone,omitempty"`
+	// Phone New phone number. paxkit decision: absent or null keeps the stored value.
+	Phone nullable.Nullable[string] `json:"Phone,omitempty"`
 
-	// SecondLastName New second last name.
-	SecondLastName *string `json:"SecondLastName,omitempty"`
+	// SecondLastName New second last name. paxkit decision: absent or null keeps the stored value.
+	SecondLastName nullable.Nullable[string] `json:"SecondLastName,omitempty"`
 
 	// Sex Sex of the customer. paxkit decision: optional. The seed's table marks it
 	// required, but the seed's own update example omits it (and the docs' history turned
-	// it optional in update, commit 79b0419c).
-	Sex *Sex `json:"Sex,omitempty"`
+	// it optional in update, commit 79b0419c). Absent or null keeps the stored value.
+	Sex nullable.Nullable[Sex] `json:"Sex,omitempty"`
 
-	// TaxIdentificationNumber New tax identification number of the customer.
-	TaxIdentificationNumber *string `json:"TaxIdentificationNumber,omitempty"`
+	// TaxIdentificationNumber New tax identification number of the customer. paxkit decision: absent or null keeps the stored value.
+	TaxIdentificationNumber nullable.Nullable[string] `json:"TaxIdentificationNumber,omitempty"`
 
 	// Title New title prefix. paxkit decision: required, as the seed documents and every example shows (unlike `Sex`).
 	Title Title `json:"Title"`
 
-	// Visa Deprecated - new visa details. Use identityDocuments/update instead.
+	// Visa Deprecated - new visa details. Use identityDocuments/update instead. paxkit decision: absent or null keeps the stored value.
 	// Deprecated: Use identityDocuments/update instead.
-	Visa *IdentityDocumentParameters `json:"Visa,omitempty"`
+	Visa nullable.Nullable[IdentityDocumentParameters] `json:"Visa,omitempty"`
 }
 
 // DocumentType Type of an identity document.
@@ -1677,22 +1678,22 @@ type IdentityDocument struct {
 	Type DocumentType `json:"Type"`
 }
 
-// IdentityDocumentParameters Identity document details sent with the deprecated document properties of add and update.
+// IdentityDocumentParameters Identity document details sent with the deprecated document properties of add and update. paxkit decision: every property is nullable, and null means not given (as if absent), like every optional property of the add and update requests.
 type IdentityDocumentParameters struct {
 	// Expiration Expiration date (ISO 8601).
-	Expiration *openapi_types.Date `json:"Expiration,omitempty"`
+	Expiration nullable.Nullable[openapi_types.Date] `json:"Expiration,omitempty"`
 
 	// Issuance Date of issuance (ISO 8601).
-	Issuance *openapi_types.Date `json:"Issuance,omitempty"`
+	Issuance nullable.Nullable[openapi_types.Date] `json:"Issuance,omitempty"`
 
 	// IssuingCity City where the document was issued.
-	IssuingCity *string `json:"IssuingCity,omitempty"`
+	IssuingCity nullable.Nullable[string] `json:"IssuingCity,omitempty"`
 
 	// IssuingCountryCode ISO 3166-1 code of the country that issued the document.
-	IssuingCountryCode *string `json:"IssuingCountryCode,omitempty"`
+	IssuingCountryCode nullable.Nullable[string] `json:"IssuingCountryCode,omitempty"`
 
 	// Number Number of the document (for example the passport number).
-	Number *string `json:"Number,omitempty"`
+	Number nullable.Nullable[string] `json:"Number,omitempty"`
 }
 
 // Limitation Limits how many items a paginated operation returns and where the page starts. Items
@@ -2143,9 +2144,6 @@ type BadRequest = Error
 // Conflict The error body of every Mews error response. paxkit decision: optional properties are nullable, because Mews writes a missing value as null.
 type Conflict = Error
 
-// DeprecatedBadRequest The error body of every Mews error response. paxkit decision: optional properties are nullable, because Mews writes a missing value as null.
-type DeprecatedBadRequest = Error
-
 // DeprecatedConflict The error body of every Mews error response. paxkit decision: optional properties are nullable, because Mews writes a missing value as null.
 type DeprecatedConflict = Error
 
@@ -2382,16 +2380,6 @@ type ConflictJSONResponse struct {
 	Headers ConflictResponseHeaders
 }
 
-type DeprecatedBadRequestResponseHeaders struct {
-	Deprecation *string
-	RequestId   string
-}
-type DeprecatedBadRequestJSONResponse struct {
-	Body Error
-
-	Headers DeprecatedBadRequestResponseHeaders
-}
-
 type DeprecatedConflictResponseHeaders struct {
 	Deprecation *string
 	RequestId   string
@@ -2578,7 +2566,14 @@ func (response CustomersAdd401JSONResponse) VisitCustomersAddResponse(w http.Res
 	return err
 }
 
-type CustomersAdd403JSONResponse struct{ ForbiddenJSONResponse }
+type CustomersAdd403ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersAdd403JSONResponse struct {
+	Body    Error
+	Headers CustomersAdd403ResponseHeaders
+}
 
 func (response CustomersAdd403JSONResponse) VisitCustomersAddResponse(w http.ResponseWriter) error {
 
@@ -2701,7 +2696,14 @@ func (response CustomersAddFile200JSONResponse) VisitCustomersAddFileResponse(w 
 	return err
 }
 
-type CustomersAddFile400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersAddFile400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersAddFile400JSONResponse struct {
+	Body    Error
+	Headers CustomersAddFile400ResponseHeaders
+}
 
 func (response CustomersAddFile400JSONResponse) VisitCustomersAddFileResponse(w http.ResponseWriter) error {
 
@@ -2731,7 +2733,14 @@ func (response CustomersAddFile401JSONResponse) VisitCustomersAddFileResponse(w 
 	return err
 }
 
-type CustomersAddFile403JSONResponse struct{ ForbiddenJSONResponse }
+type CustomersAddFile403ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersAddFile403JSONResponse struct {
+	Body    Error
+	Headers CustomersAddFile403ResponseHeaders
+}
 
 func (response CustomersAddFile403JSONResponse) VisitCustomersAddFileResponse(w http.ResponseWriter) error {
 
@@ -2854,7 +2863,14 @@ func (response CustomersGetAll200JSONResponse) VisitCustomersGetAllResponse(w ht
 	return err
 }
 
-type CustomersGetAll400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersGetAll400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersGetAll400JSONResponse struct {
+	Body    Error
+	Headers CustomersGetAll400ResponseHeaders
+}
 
 func (response CustomersGetAll400JSONResponse) VisitCustomersGetAllResponse(w http.ResponseWriter) error {
 
@@ -3011,8 +3027,14 @@ func (response CustomersGetOpenItems200JSONResponse) VisitCustomersGetOpenItemsR
 	return err
 }
 
+type CustomersGetOpenItems400ResponseHeaders struct {
+	Deprecation *string
+	RequestId   string
+}
+
 type CustomersGetOpenItems400JSONResponse struct {
-	DeprecatedBadRequestJSONResponse
+	Body    Error
+	Headers CustomersGetOpenItems400ResponseHeaders
 }
 
 func (response CustomersGetOpenItems400JSONResponse) VisitCustomersGetOpenItemsResponse(w http.ResponseWriter) error {
@@ -3202,8 +3224,14 @@ func (response CustomersMerge200JSONResponse) VisitCustomersMergeResponse(w http
 	return err
 }
 
+type CustomersMerge400ResponseHeaders struct {
+	Deprecation *string
+	RequestId   string
+}
+
 type CustomersMerge400JSONResponse struct {
-	DeprecatedBadRequestJSONResponse
+	Body    Error
+	Headers CustomersMerge400ResponseHeaders
 }
 
 func (response CustomersMerge400JSONResponse) VisitCustomersMergeResponse(w http.ResponseWriter) error {
@@ -3242,8 +3270,14 @@ func (response CustomersMerge401JSONResponse) VisitCustomersMergeResponse(w http
 	return err
 }
 
+type CustomersMerge403ResponseHeaders struct {
+	Deprecation *string
+	RequestId   string
+}
+
 type CustomersMerge403JSONResponse struct {
-	DeprecatedForbiddenJSONResponse
+	Body    Error
+	Headers CustomersMerge403ResponseHeaders
 }
 
 func (response CustomersMerge403JSONResponse) VisitCustomersMergeResponse(w http.ResponseWriter) error {
@@ -3542,7 +3576,14 @@ func (response CustomersUpdate200JSONResponse) VisitCustomersUpdateResponse(w ht
 	return err
 }
 
-type CustomersUpdate400JSONResponse struct{ BadRequestJSONResponse }
+type CustomersUpdate400ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersUpdate400JSONResponse struct {
+	Body    Error
+	Headers CustomersUpdate400ResponseHeaders
+}
 
 func (response CustomersUpdate400JSONResponse) VisitCustomersUpdateResponse(w http.ResponseWriter) error {
 
@@ -3572,7 +3613,14 @@ func (response CustomersUpdate401JSONResponse) VisitCustomersUpdateResponse(w ht
 	return err
 }
 
-type CustomersUpdate403JSONResponse struct{ ForbiddenJSONResponse }
+type CustomersUpdate403ResponseHeaders struct {
+	RequestId string
+}
+
+type CustomersUpdate403JSONResponse struct {
+	Body    Error
+	Headers CustomersUpdate403ResponseHeaders
+}
 
 func (response CustomersUpdate403JSONResponse) VisitCustomersUpdateResponse(w http.ResponseWriter) error {
 
@@ -4033,383 +4081,418 @@ func (sh *strictHandler) CustomersUpdate(ctx echo.Context) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P2JbuM49j+Kvwqh+QGd1Egpr0mc4Iv/pJKq7szUElTS3fj2uP/XtETZ7MikR5ST8jQKuA9xn/A+yQXP",
-	"ISVq8ZpULzMFzHTFkrgfHp6Nn/OrF8rZXAomMuWd/eqxT3Q2Txj8/TpNZXopRZzwMNMP1GI2o+nSO/N6",
-	"rQF5nDJBsikjEc0oCadUTFhEOD6bMSoyPmPkYE4/3fOMmIoPPd97oMmC6fquWEZ5orwzsUgS33vHlKIT",
-	"5p15d1NGwoXK5Iyl5JGqvPbxklAhsylLScr+tWAqOycpi1OmpoSKiGTpktAJ5eLI872P+MV15J15p+MT",
-	"ehz3WdCLumHQG3doMIhbLGhHnbA77tF+fMy8z599HPTVYp7wkGbs9YzypDr0LolTOcs7qF7SKCKxTAkl",
-	"Gb1ngjBdijzybEo+PLD0MeUZe/2Jq4yLCYlpovaclgtnUnTleqKxrWzK6N/+tZAZjzgV8shUS2iSMhot",
-	"CdOtq+qknIR6ItqDoMtOo6AX9eOAtsbHQZt14i7tjfvhcVRMCszFnR7gxglZzCOaMaQQu17zVMY8YWRK",
-	"FXRcsEfT+f3mwlSbz4it3w55oZhyZuiXIzXj2fRvppGjUM6q09GJB+w0OgmD43GfBr2wGwUD1o6DFm2P",
-	"O2E36rF+XEzHG56wu+WcvZfZRZLIRxZtQye6lKGVd9fvXpNsOWckm9KMcEWEzAjFuvabFKgdq2Sfspfz",
-	"hHJRqbg66FbUDjvjLg16uDuOw0DvlWDATuMTejzuhz2HBq5FxlJBK1ui32rhmARZCPZpzsKMRUSx9IGl",
-	"JKaLJNt3jd36mO4AkWG4SNP6OAbxKTvRve+PezTodQed4LR90gr0ptd7vjNuU3ccDzTh0UUYMqXuZANN",
-	"t80qPaZSTIjz4X5DMQ26FVVH0Ged6DTstYMTOhgHvbjVDcbHrB20wkF0Sk/Gx3G/UxvBdcRExmPO0uoA",
-	"8iXh+SdIaILOGJDEVLOjymjOyTv2qMiEP8A3ZtI1NandBnppqP66tlLdcSts0R4LjuNOP+hF7XEwCE9Z",
-	"0Il7UX98TE/C03YxzncsnbBrkcnrTLEk3rjHZvp75DxKLtKQ4blA0wnLCE0ZsARFZ84B81ReHFKhN9hY",
-	"n3opnoGZJBz6Wx38Me2PgbN0NGfp0RYMPgpO2HHcp71xN+w42+0dV4qLyRueZI0LXB76hGlOBEeDXGSE",
-	"iiWJoeSeI8xIwqjKiBTMVjRbKBjoPJUPPNJsShOZPW2KNVeHtf1J2/EJ63eCFh7Axyw4jTvt4DjsRz3W",
-	"1edQqxj4e5m9kQtRY6k9S9Q0ilKmFFJ0JJGg8Zjbb7TvZUZi3WS1423Wibphbxz06fEg6J2cngaDY9oP",
-	"YBn1KrbooOi4KXnHZ0wuakLTqWEqRnYhmZRkyujDkmRSz6nmDftLTE6t91B1ollXUfO5PhOJmtEkYSkZ",
-	"0yycMkVkStRUpnp1uebuDzSpCQq9EBYoDlpsEAW98HQc0JP4OGD9yL5yFu9OyndULE0FqjIJHUdyTLWU",
-	"kPAZh+MvZTSc7nv03UlJZprkzSzUxmAFmuCEncZBrzVoB7Qz7gZhL+qz4/iEno5xHW8Zi+6mjF7SdCwF",
-	"s0RdHoaeb8VY9I3SpAg8xgg9KVNzKbSIpyshppZzcss+Ed1pQhO9PycovmV0nDBFQpokhGfQeZ6yqDTm",
-	"izCUC6GFx0sZMTv0izDjDzxb3mY0Kx7ittClLnmmO/qWj2XKJUnovzlNmOd7l7qydIl1edd3xaPbxTji",
-	"D1xxKfK3wXHf8z2UodvxcSdunQad46gf9FqncTAYt6IganVbg/5JFJ4MBp7vvaUZzxa6eOf0qH/c7XZ9",
-	"7y0XrO2deT9wSi60YiBJ76RHbrSwSnQD+oOOHcVbKSamiqDdaR91et12r+t7N1JlNDFd67Y6nVPvcz7m",
-	"Xbr4iidJZTpf8TSbXsFUeu3BaT9oDYJuyzMvbhIa6jc3TIU0peTg1bVeokuafmQTrrKUZlyK94vZWBOK",
-	"d3FB2u32xYX+ZEq5QAKM6Wk/Pu4F/ZP2SdDrH3eCcTcOg044OO7Gx8c0pse6QEKV4rFWP7gUyjv7p/eO",
-	"RZx6vvcm5UxEH9I3dMaTpfezXrjZnIol1B93x724ReNg0O+fBr3j7jg47WmGq+WJsNfunbROdf0poxmL",
-	"vs9CLfK2Oj090vbJXbtz1umcdbs/eb53xVlGU9jBPGUzVA5xnq5S/sBS9ZaHTKh89oye5K3QQ3Tfeaqy",
-	"93RmmJUezndUfcioKQpqkSG0wWCrkaDsky0vaRrZjlwr2BfMO8vSha4vowmn4opp5Qtm1JDPyXG/1+20",
-	"vfyTN1yFOXH99O37n95+bJ98f9K56fd7b4CsxWRBJ8wlmrc0H5PZ5/pDuaRJtnS/AyHmDmSQ67yr76E7",
-	"NOHlb9/LTKvf3uWUhfcBF/pgyxapkJqh5RTWHbROT3XvP4ThYg41eWfet1xq6ZyrTM/vh7mloJ9974Yq",
-	"NZdpZpu5merennl/7Q5I65j0+339f70Vb1IWMy1iN404f3k7pyF7w2i2SBkQ6Vv5yNJXLNJkectCKaJi",
-	"drDsLftk/7yjn6zkGpa3TsPM3/Es0V3V0pDne98Dn3UJuN0K2p271uCs1z9rtTQB/8AVxbY+a5Y+ZTRi",
-	"qcIDZJ6y0EzYr17EVJjyuZm/WyYyMl4ScwCBks0eWLokVKhHlhIZE0oiUwWLiJwz3Pr5oRWxEBjoGQjS",
-	"QxHJcAEbSEvTahFOCXbm8Ih8fHNJBie9PlFZugj1REZED+2MjP42IrE0muB4CSfF94J/ImBSodlQPE55",
-	"OEVZ3emO/i7vkk9Gf2ufdNvHndPTVmtEDnCu2kG7f6jlkKEoiY4f5kxcZ2ym4DAb/a19fDw47Xfyop2g",
-	"3QlabShalbePhsLzPRVO2Yw6ViTvzHN64PnenGZaf/TOvP//34L/3z9bweDnv/4fz/e0yuqdeSpLuZjA",
-	"Ieyc3NVF+l7wfy2Yq9bIGKUJLOMTpZfRWTx7JJ8TzZqYPmgziZM3p2kmWErUYq53h95j9gy2LKRpWFvp",
-	"MM3jytLlRWzE+fLAvpOPucj2SLkWtGOZ6nFl6ZKLyRGp0RglWLdPGAdziKbOhC4JF0OhYBeChEcF+e7u",
-	"7gbIixwA4bXbrUOfKC5CZujIStGKLgnQ1xF5RcN7IuN4qNVwsBJymiRLLbhNUZ8UZE4XCgxbINrG/JMm",
-	"RD4zRLHVbLYa5uqzLovrBhv3FY0MUehfoRQZE/AnnaOxjkvx8heF29o1Y/ImTfn/pCz2zry/vCzMny9t",
-	"oZcrFOzPvjerKmSb6ynrcHpYxRQ0lca3pjDOQ5lMXtHIkromgDDhwLUWE2QvVJEZTWKZzlhE/n774b1P",
-	"KDH9zuVLrRLMWZotfUKHAiRNu4vQ4AFGJJnqRZ3RzDc0ZKaysve0PoO6Ni65w23NigW4j5uGaz5+WWx4",
-	"GLJrdt5hrUOn2OalyRt5hlWxdZGgbhN/nIJdzlHRHqmyWhmLChM2z4D5pkwtxjMO3Og5JvMqPyH+AJvo",
-	"WTcAOVCMkWJUh745qY2voPGsrkxrRSJYN6/up8Uh9ZQF+fPSOcy8/fWnm/c3Mh3zKEK77w4TP6ubI7c4",
-	"AiqFnmEZ8v7jOuQ//3QLYT0Kt+AtwPHutiToZ3hDF0m2LVMyToxnWAdbl/V2oL0c1qRhZH+61XHtsDss",
-	"iXCKbV6PvJFnWI/cjItrYKv+00183Y68w/RnUn7H6MNyu+mvNPUMi/DRGqKxSlyKcjN/ugVpMGrvsCIp",
-	"zdhbPuMZ23JPVJt7hlWpWchxXSot/QkWxmjRQa5Gry+XK9yVFf1e0EU2lSn/N4v2k4Yr7uOtxWG33DMs",
-	"rDsQXFP3yZ9kp+0rkEW1UJ3Ny1AJ7/nse6wU27K5BicW5rPvxY2hIJtraQgheVbRMCCUAMGhiVKmZLxQ",
-	"XDClSLpItDYaL5QxG+bhVBi9BW41whUGcoFtB2JpREQWiqXPpZn+R0p/QSUQBiNgJLo88cvnmr8/sXyG",
-	"dhLrx6+68PW7Oc2mmgRDqligmFA84w82nuMe41OylPKEiwlRCVXTw+ea1/8o8SuomZ4a4w64gBLnaG9G",
-	"+/m2wQLPMef/iRJWUA1zMEZWChIAySCgTOYeDCaiueQCF8mEQ5yjL4AqMnLEnhFRdPksU/8kaeo/U4YK",
-	"XFv3JdjX7+xKOe2CVVxIMmcp2NelMOckVyslqz13Rz5AVQ4Iuc7YrO5IuhCawMwnhGds5hM46KVIltaf",
-	"6IiBozxwK2MzdQT/HVlv01AU7iYgXRFOjTSgGItIwsU9sOJEiok+AyHUmNCM8EwTMcaT+ERJnBkOUblD",
-	"0Wl1WmQUc0FFyI5m0V+KLge6yyMix7+wMDsi6MemiXVacKYgkk8skoSOE+aTMQvpQrGhAEcWxFsrx+uB",
-	"/g2qoAT6KIqqKhE2NGMTmS53cjw6kx2a8nrZ0XfinXmLBY8837P9ta6wisfL9y5muhrYPEnyIfbO/rme",
-	"ms33n3+uUjO+sN3Ts3lUeNhwWnV7r3iS7DTQMU+SvUZ2mUhlXPbVxn60wWC6mxjsDx+Tg+/vLn1yffuB",
-	"nB632oeldiOasUCfVls1LoVazKC9bXsAJXboQ73NlEU8u6RptNMEz+lyxkRGQppG5AD+ax6pw/0mPg/J",
-	"3KEXeWRrPiljpne3PrCaelFrdafWLHlurlU8SB6y3SrHMnvNHcauVJvST1fsLKcoBvH8Wpd+tRBVLryx",
-	"Hx/SaMcFlLrEXmO+SWW0CHeLu5hjmb3a04rfrmuqsMx+7WG05NYctnTSYuEGdlvwf6U/2Uget4vxHTzb",
-	"sx+meL0nt4sxeu43dOApra9o+m5zu5/dcJB/ai5RYlD5AWj6V8yT2Ys1Vm7X8+eGw61p6eqSUsPKadlP",
-	"938oAjL6MGdidEaEFMG/WSpRlPBBU12yzB5VUhAKh6OWCC3LgfJ48DXUsLHktaAQyTg6I245SuZMRLrD",
-	"MiUx5QnLj4g8SkNzbByItKJTyvSuQYkUO6bFrgS6Vj764HnCIpSTmFjM9FrpefDsOe5pXoy9gyBYrMlZ",
-	"BUekaSTceuBdQbe0JrwekY/sgYkF9lIRkPTMABIY0hvGRr7Wj8Y0g7+u2Fwqnuk/X3/CMIyPNGNXPI5Z",
-	"ykQIHyHp6X6N/KEY3S7ScErTCbzLf1xxBZ2Bh3MaMuDG+pdhlfhbT/3oQzZl6eg8P7JtT3NZQBczpxh0",
-	"gKqp/vd7oeYs1DwOvnhFoys2zpT++0eesruUChXrRodizXDyN3IBBFJ++4qK+0sYEdR7OdXqhe72UJh+",
-	"H5E7c3GT66Me78pIxUqHClhfrJQCRBNxvZAzLmgmU3WuJ7KYJiPtm7IQK6T0W3JAieCTaXZYJrPKokII",
-	"v15TDwz3ekk932uegpyXgE6keYdZQfdvu5r6Wd5LLz/27E+YEM+V4rxc/ACKV1NPK7/5snm+Z1fN8z13",
-	"0dz+1hYGiuXrAtHielm22EnN2+hu9R6CTW9OW7OdRmdaPYONhStjzlX41MzIik/tkQ+fXkQRRzZTfE3z",
-	"Z7agqRZJR39hyahMAeUuFktTPKg1pz/CqlZMXOmiRIP0byInUxbKNNIki7xN7+mIJSwDZqgHahky2tPK",
-	"X+MnV/h9+RvNV4uKnMFeWB5qijX3v7jTUTm8iMpkyiJrRPUJWI2yRSrwInYeP0kORqEUMZ8sjFFCq9tY",
-	"aHTYEFYqt9W4yTYKd03dxqsp1eHop0fb6XPOBZZqLVpX67aPj4M2CWWUM68Qy+xSf+02zMqmOk1NEVWU",
-	"L1+TG129Dl79ODrcqjO7GSJwTbfSpoprOtXq7Zt1tUZyMU7WaN8C4/k/51d/qo3AfRCScNHUzMZZMdeF",
-	"6vH7oRTR/rUW945qc2JfPc+kuDeZqk3hOyCpLXpdl6kbhWHs7Q1N6YxlxhZZNxoaZwzEz3PhXFTU/GM2",
-	"p4Iz5fCOYJ7XNzo8JzyDy/1CEo434oQkoZRppGUDpnblA8+973/Xfd5Iwbtui+fZBnWdf3tirBNfndRy",
-	"I2b1tJpJwZaEom0S3Es8UySjn5hqOINGl4tUC0nLEd4NNYHr4P2bMjxi1FDYowoOPwM+knBxzyJirKB4",
-	"GMFFy3MyepUyeh/JRzHy8ZJDbsn+RtmVGwo1lY+KjBcZXjCGwiSh4b3yCVj3sdHfwjadd3hXu3BRsK6s",
-	"fycfkSxwitQ80UsxXurVAHfVGs5TLLVdoeYt0+u0T8obxnzeSITfplKpH+yV13Jt8M7M1AEin2iiOdyT",
-	"+b5n2YqG3rPMbUbq9X9KS3f0E7TUwG7v4PLvJ6aJNkwWUQGdg2uiWwR1d5NLy7ah21vRIZqmdFk7KvLV",
-	"+3nlLi7RXiUI376y+gZSkktCDXsaXUvuhq6fCtd21OUGPwhjpZiztESmW81SZTygI37eMEHYkS1mp9kL",
-	"dwf2/DQrT5Be84hQRFVYMU00SUg2TRmrcpXVk7YNTcM25HjnrZmgmwhYa9nNZ8Ols7ftgpzjHfccDQaH",
-	"a1vcKIHlxFyfTfpp9wFUFtQdjcMGnGZ/buRyBQBA9Uirog+VVbDx0lxAzK9LOn7h31zrqsIIrLGFlrk2",
-	"9n2r9avp2tsamN1ieFxZ77Rtq9zZIoyTBOTRqPAl39U6bZ58rxgZ2bviI8KFyhiNNg/R9z4FRdeClFGF",
-	"GplixFZX1FZW3recClNg50lwB4+oFCDw4VBzjIRtxmpIf91Y8/qaBruXr9Hp8j5+nRKiQ+2swpf7k7UD",
-	"DlGt+8p4Dcb6E3Kw2lW8dTsGa6ImievHeUvbGTKa4Sl+rcWLFd8QZJ0NqxPSlBzQjMykykin3yfhlKY0",
-	"1MofDHZGP71lYpJNvbNOv79N7ywyxva0MjXIfhuNGzUQjdrZVf6giSq2kivs4VCury5alKA6th8wlikz",
-	"Ns3RlJIhh42v5dT9IgMcHJCVERFlEEYssX9QRCOsSG1D4UdW1kFHSmV5fOLq2T+wCYXYrO9oQpPnJdIq",
-	"3Mm2bNxik1wZ+Icn8/MIOvKNIonuSsiQsfNKMzkI2LNw+c21f86hX6rLCI9zi1J1ezUhGSBaocUzEDIj",
-	"IySrEUI4gmwFkWsyVERoyQqgCkAYCqcsvMfXaqmlzq0YpANK02yIEU6wx04nRgnbZpXLoUCntPOk9zbJ",
-	"2GwuU70HisdqYdFPiRRg2MlS+sASQidahyMHH+4uXEPTWMqEUbGzBdkd5BZhPi4Az++2NSyZQtTUH2Zf",
-	"FEhE65a/QVxVGU8S61RqXtEVoEY1Kwx+R6LiQ5SBDkIZ8ZDlL2jK5eFedN4AnrSqFzF8U+4APmP7tV3G",
-	"J6p7MfAtWAzDRZItUtYoAWqear8t22+ZCL6/HR36QxExzX4jRFxUmvXQxOBLKnT15VXMLUIS4YIwmiZ6",
-	"d42lvOdionz9rcAAWKMyfqOcIrYWH3odm7sNY2nAfvUaPjht4UgKIJ9vFBEFqhRaE7eYxlU8UL9ZyQIb",
-	"vCcO7lXdfwIv9xfBKxBau8bmkgPb2iHaEEqSjYvbqSceIHMfrR25Oehxi/DBCr7Xti6LxsXUWwb8Ddu5",
-	"DVcEIOYXlgREItIxmDh3XYtVisT7Rt2BHER8wjN0T1vAomaniAtmVrP/5e/2op8cDK1W7/x5NACsp0ny",
-	"L6DXfrcjcm668Ic5HQ38XE3J1Y9X6KDkYC6V4uNkSSiZyTFP2HZ7YQWg3c4HRs52S71C5q2A0aQQmJdJ",
-	"/QV3jILVU+XbVxgwFqfB5cVot0FUgPdqyryUM9MnrSY0qE4WJeqBs0efjDWDW85x1HTGBM84+mq3ov6P",
-	"BvnJdGizGlyFBlzlu6RPkb4BaXDbzaY/boikZZ+qTRvbNqDXLsS9kI+CHBReRwcO1gbeHG5r9G4GQ2yy",
-	"gfPSlyu2ynbNIqzittOEnzfE/ernQHH80179cPEctzNEAHEg3O4TrBGIEfm7seQHrugfhB03xmUb61x+",
-	"2juCYlm9LZmSSstZt8MV57CjIK1kbuu8MReYS2FdRIu9Byvjeg6GRveIexGx5htx7msaIkfgPeeeY35N",
-	"PpRCmKQFWuCap1wxciBTtGD6GPxAyY1Ms1gmXJpbhQRabxaN9rWWko82cmJtoz7hEwHBhJBW45ErtqWh",
-	"lbOmaA+4JaOPlAeWKldmq01a+XQcercGSx4/bB+1jlpDr9FgZP1euvhsni2tAwzQLhTptVp4jxzsRROt",
-	"OAlJxmxKH7hcpCumubjt2cB/YfnNTC/hqG+mgwO8epSxCVrVV7SFMsYK56orgOgZSmRIE7ieigkc9OQi",
-	"3oBBa1DneL+TxTFDR1QmJ2hpgKUfueLPaEWPnnBbbCt6uaIZbfIkw7VhWyMKTWOq2HEvYEJPQVSqfbzM",
-	"mLe/ReAZ59RZw+Yp3XyJLDbsaOUlnXLRIm1MabZKIqZ793oexaMjYvBFzurv/KEY8RmdsJfj2XzkE/Nj",
-	"wuPixy9zNil+zYXzI+NxPKpvz6G4Z/OsYtUtGXBhCDxDSwcVS2Q85rHKsUlgmnutLhoz1gc/upvXLzH0",
-	"nFFVLhyZ48xcMgLi3OLQ+ciUgRupHjgG+n+7E0c/3c2WkWWYIcGSzIbtVpke096GAe5zov7pTtN93fLO",
-	"5DRcA1zh7Gi+ev0sHuUnepD/WB7jP4/M87s6l3MabPQyf5XH9pfHflsP/Z9AHvzjOey/mIO+xtl30Oyr",
-	"vnkSYZaiutu7WSGnUeTq+k/R7UtV7emdPye0IdEk5Ewz3mo3qyRsu5RPJnqP6w9HtZyXI4Cb29fpLyLc",
-	"ZeBS0wwbcVZUs9C8t0v/C3m3n0JXJcf2H4iofjv/82/pb/4zaJN/CF/tb+rpfFbP5jM6HH8vB+Na6a/G",
-	"eddcdxYF+17L7NVULpKIjBmRpvaMiSPyAaDEqOLhUMxZqiBwnQtk3iBzjcAzMPLJKOfJ+ocl4ZFPjo6O",
-	"DuE6lVOxq+Y7IS9P96E+hRFb9+kfiAc/owO1wX32dB/db+STW3ONAvEsjFcOb/DNaHqvCM+GwtpFfHPJ",
-	"L/9QPsI92FxWlTOeKZuYxWgvsCSscPMNhdVxRkPdyaF3Bq7CkUG9Yzk+7AMsrF6AMGRzU/FY5SgIv5Fv",
-	"8HfxBdZXqlgEYxgEQMEiYxocoHCBxq4G3ss8WIiE3zMyumWfVlyvfZpz7ym84oEr+ofhE/sYSHFxS+6+",
-	"+rmyzohYCQLYYB5BQJFCUVyDYfFeCjbSij2jqUJRaspSdojQG/D2DC6dlxoogEeoylhqrjkZhA6bNR4C",
-	"b+f2Gxs1hhoJJXjAYUWvEhreJ1zZGlytf2zfWcQQyNxZ/fBRai5krZsz/Ql+bQSvm1ROUjprqB/u5CdG",
-	"PJvjZ7McsIU9cLlQl3IGSlWtf6F5wSKTWA7LfYTJ1lraGVz4N7/IZMGUAXi5zWgcw+sZsyxF6Wf4upyW",
-	"FL6L4RFCVOmHtuCBLQmgt48C1Hyo5E7O31FBJ8zAw2RyTmb5AwOJNdOHMEX4GEG4/en29QeWLkvfEWAg",
-	"lW/JwQ/XN4c50s04YVpqCRGWpvjtVnxJ1XTFshto75CqKUlMBuolrBY80oRq2rriSh9E0Q0QFDYHf1pL",
-	"ZaQ/4CZ6UxOQ/pumelZn5k9TQrDEoNLwNOFA+hT/ImHKHvHdd4wm2RRIgtM6ScwYy5DzTuHDkg3HwpB9",
-	"lHIFLQLEjZQGXOhHyjVreCPTFSUe8YOc8ouit9kisqhACv8uA+W8x9Sq1U3s+V6+HT0/z5Nb3kcYX1De",
-	"GwAsZSgdUeTiuJ5g1/dKVOn5Xk5Znu+VKA2BiizdGIwo063yout+mpXUPBiXzPO9ylIB4JSeSM/3yjML",
-	"/YU5aoQL2mQ03p0d53Ag1UTXCHJ95opPnZZJJ6j8PBE9cuYjcstYATVcbnXksEPAH9PdYDScog25TAxf",
-	"qWB7Knj9KWv0B/wI0BdzmtZttZi7kBaJzI0GGEqRmft3FV8fmhGbtHL3qsOK+kptq2+sUVIf+FWYatPQ",
-	"KCeOPKa7+Z6EnYTn6FhzC7nchS1sKyaela4sbzkxuTUwF5CPhmKrCK8mnfrpIWMr5b9v4eOd/cjYxp/P",
-	"lezeXV9HadIIV/Y+ej5y395Ld3ECUrj1sT2+RfkGfYNjEH2pagvflip5U1Xhn2m3Wq3DJ3pX89FsdIfN",
-	"6CcDBaLb/erq/CKuTvVEXyciVFS8nQ7FAGTL4d4L37DqpWvL25orZuzapCtpsFrYV1rGKSChmq4+nxM7",
-	"sC6ZSZFNFWQ9aIzw+CNH923NBYplXs0Epkxo6sbwrRjSXGtpX1O9eN4db1Ayf+O1N8x51dqTWyaioRiV",
-	"z4GRWRWLB6rl6EeWJCZnSDYFYFaFuZBKB3RBQeCkVRuct/UbHvW1qjGwGaTzASNnmCVLv+xXPS95ZVWT",
-	"W7a0rjuvYyGUbreGFWG2vor4wk4EyK/5cdu4OXOPhFrnJt48tU+ahj+wf1GtcTB+6VnhM57llsPtCMQp",
-	"04x1B1mZiv46spgADpYyk35jwojKtFbUSDaO21St95t+4Ukq35n5rTihuXKz/Sm4j/nZbPISIfy8Xtv4",
-	"MGeAwab20Tnywr+95nH09UbFf/6Nir0gMoucDAgbqBw3fCjFA0uz/GL6c8h5W3OqJ8twf7hD72l3CNZf",
-	"UtMzsdtlgfUMaY1B6660gjaQg6dEzhmmBFE7R5zgQm6DK7p2Blb0tuiYngIpyi7q5oF/QSyboqM73umE",
-	"cVTSLVjcPUzdhKCnmnJt/gN8NBTWoLY6isEnNMmmcjExgTlZugjvg2yawqNUPkIiyFJAgwGJrOMa58EM",
-	"qHBsaVgq5RrcRAzrzIrFZMBcuFNRCm0pvltDOJhRBMnnIM/Xhr/tDXfIMAK2NJOvQh1uvQfyTjQjOhRd",
-	"X9NHN0+KIge2WyFVU5+Ukrs52X926KPTjY1gtqVrT84MVwazjpsBBMvOIhZgq3yVrb7KVs8uW/0B9edb",
-	"AMPY67RCHA3H8+qCEiHEcjph2VaHGeIk7dUNbMXpBuqCXB8iGRORNfEWXf5GgcVl9/uIW4latRltGN06",
-	"pmVgeVZE5eLRAbajlCiW6XPucN+IpKFYHZKEx7nNwiSidzS9Z7o1NPJVoyXoJGXM2ClCpilxZgugAS6P",
-	"zoAzQx/HtXAfKrS2YE6ViBzgKWQej3mSgAahC81IQjOWmk6/4kliPK0fYDo5RKqUKsd5VgXUjb1KMma6",
-	"i/OUQ4CkFNCQahg3JpZ4R3myy9jHSzKXeVgSE9ENTTPB0p2nc47l1DcrJrap7l263FR/qfM/8mwapfTx",
-	"kqbRJdJgLU4MPmGPxNJoJsk9Y3PDynlaShd7NBRDUTt3silTzORyy8VBDNA4x1VH/Ew4dWikt/foW32I",
-	"30xlJm3HhgKE1+sInir7uCGDhs33XCT0n9IH5sTBAv8QqjG8p2FjFHnXKCK8N1FntWixUOZNM5WseFkq",
-	"3bBMa+MtqkH6q/jO06JsTkglxmYoGoNssLFNwTV1aaUgjKFYTxmkkTDO15LEUECQnGY8mwjjP4Aidtb/",
-	"G4MgLhepkukO53hCVeaTKVxHlEnE9C8HbBSPs3NNdREEoauhGBUW1yNsb6RZTswys8cF+5T5UFsKpvIj",
-	"cpE80iUAWAL5gi+QDkVREdiN4d0Be2ACvwDcW3TZYE8gaZQWIg5djC3jJhsK465C0tg7BfYmo4lPBHvU",
-	"6kvMU5XtbCxp0hP3DA9yr/4V0fBVM9324FFbjaMOcPUEVX930KlildZJc7eMpuF0Zx1UQbGvSuhXJfTZ",
-	"ldDf35f95wI9yiTB3UjGy3MTiKAMjpH1u/v5CYbXy+zVq1gfDfpJY6MWinJrdRdCXFHrPkilnB2eGyFp",
-	"NnbcIk7mbEKV4hOBepM+NCElEx6lR+S9YZbrDLD6uDX5eerb0zzQIj4ciE7LCgQlrs8mqECOZbTUCoUd",
-	"wR4Ixbtr45s58yph54Nj3ceYF935zQzazb202/5qup02rXaicT99LKZ9+2bdQutbBom4ICkrEC2BmlRG",
-	"gUma6F8zGUtC8Y7iTOrD1MhIpbDKDbn6Vhy2W6+o2lZ+3bSQGz1X+brsJHyVqO+rIPblBTEMQNlZEEOl",
-	"9ohcjK3RbZxQcU9izpJIAeszpg2T2hr13K/4YpjJ73FlQpUdMcZ0VdGXwhnTlc+fDWtM15Z+xRtbhzem",
-	"pyj8ijn2FXPsPwFz7EmhHlowN2fMVmi0X/HNtpGBhD4tVmCcrRJ+jPn6mVANqrWtRjbTvLCUU+s8h5I9",
-	"qPGPXqt7aIyWAu8vVBO6WknckQymFEJo9kMzex4kMz3IQl3+g6KXaappRDD73UhmNW7Zlqg0MLso+pqc",
-	"241C2krcszrQXi4Hg0qHqn8RCApZordKxd6Ii/ZlRuXiqn25Af2pwNf09OTmqj8C4JrukAOplgPsrAJi",
-	"Q8C1Z8VbQ2OaTCL7RVpGEPsvgGP7fUHLNP+tApf9bqx3BVwZqIoOZNlecGS6ElWBJPuzQ5CZKayhkB04",
-	"MGTqGzLlKpPpkqANeih4VmSR57YWkDpmPCMng3Gr1x6Eh08FG9Mznv0RAMegIw7o2H8LyJje2y7Q2O+0",
-	"r5+cfwHXtcnQaFttToJxZ/JfUFE30JrIOEf+HZ3lh2ElWayBBkMmOTor8uQhlhRXdHSGmZoQvqmkjI3O",
-	"6lmZS9ErJRncOQ4M5dSUu6YwktezebYs3Co0ijiO5Maxh8Y0UazJ6YA2EZxVMvr184hkU5pVo7Nzc8mB",
-	"Zp0RKXKazdijChI2oeGSqDkDzvFeFn4JrgjFzCLnZPQpmMhAD2BEZvSeKSLpnAdazpgwQSZMsFSTDxWm",
-	"W3CXIcsvQaBLDj7jIZnRedO1aE2wphWcpkWY/foZJkoLe83eBZQDwWUmY7PZIeoNX9iAzjWMnBTWZxBk",
-	"rPha3LaA+gAjTzlmKWONMi6/mhX7CndvQ69ZOBVci9kWSdBeHqBEZTS8J1kKBtaUUBItZvPCWwlWdyPr",
-	"xhjlyQWRWht5YImcQ8AgEw88lQJRZLZLvwpCdBO8Cc3IIwT/pFJMzkEY77W6+rDiCiLOIHBxjHxVmJBR",
-	"wkREFmrF6WB8BzuZgMzI3Yx8I1NPcB2NyJTRiKWHvu7AvxYyA1c0rJqJ1SRqMYe9v7Pr1E5OEx+reXPq",
-	"3ooGHlaODyQHDgqSFOQyF7Gtm7nJSzVnaHhUh789YT/RiOfArJIxS6SYqBVZeBviMeY8XaFCFO/Q+bHe",
-	"57E59/Uug8tPp10Sq1uiuUXKXCWOmdcV+atGE4YpWMqFnXo7p4KraflYhA1k30xlxpLtmMS1UgsqwjU5",
-	"bbj54slTr9SCi8klzxpu1uqnzqX+nJIeqc2kf7RLG6gb7wZsjmXwsDXJ+6tE8ExZlvPRlVKXI5iB0f2Q",
-	"LLbMRWrEre1E2pKQ1hD24GQpc4e+npti+smSlKi/34a5rvNHX9d4bH60AnHYSy0Oq82/dJikZsylCO06",
-	"83s+FvTldtiX2FG/9Q76TXZMnVbrpsoSYknFtMdBc59aDBK8hEPJnE64wPPcntN5LPRqTBIClzSHIpQz",
-	"VopWPs/BNrXUkCoT2WA+GcEKjGzjbtQaiNiVsxswNet5B+knPlvMnEMGq8uDE30Sp3JG2vpJu9VqlciO",
-	"i6zbQX+XrsWiA8y4MD/zeQWXKdrTVgW9XzdGu5MDjHM/ROAE82ZuQD9hHmt3ubIpGwor/3+jyMjEvZ9X",
-	"px6cOiEgt8cAcJW5QSxg6zbhJEOBnhkIkN8nYr2qVMNyNHG/4opyk0xZXJDWg064uNdHvl6hZrQBcjAq",
-	"LrHjHfZZ9BeoJdA/R1r3q8mRo+8Fz5C8fPxxMUNig4shH1Ku6TzJH6bMudluRMyhWHlVHS6nlS7A55nN",
-	"S/Y0+M7O2tFQfHhW8bZhk5hr8bulb8Qy5KC4RpdaZ/5hgfixo8BbXNC/pBmbyHS5T6fQE4nlcwEyY7Oj",
-	"fW5cFF1COMrto6BKYAMGy7KeZ7HossrMsef2t96fmWVpW3YDv29oGV647ZEDmiRkIbjBFmgIwkqSnRZk",
-	"zJOkqB7DOmzQ8V6rcZlItSm9OrQFQIfw8dZJ1Tc3bpAZtm3eAjnsndXdJhjebqVzFgrFmiXYQM1ZyGMe",
-	"YjB+M7G5MukOi10w6a32OnZ39wYOFEsfeGh/FoAY+GB/5lPm719mh+VIyAYaiaPcKU3TyRJiavCq/Fau",
-	"5Y/sgYkF203VcQvVu23elvIyr2RHxSn5rBMmBQNGtNUc5Mf2OmkZ2FqjGLei/lx2a1LpiiOzIOScN5dX",
-	"pcw36gfKmlTN5R3d6Diob2jqiks+mlkjrsvNjJS+EJjT6qp4KtMR+SsZQcgEOogqxl330z1ZUrmO+ur/",
-	"g4uozkvOARPIXM42odUytl2FKMVmXz+Gf+zX1VWhI3f2FpPp5j0X0RkZ/fqRjfXM6uLX0We8ozzCh1qU",
-	"/PUGOdR15JOLCStkm8+joYBvzQfQiZFfyOBo38dwLt0Yim+7XZAoz/tGOqstdfMqlcjMZhURIUsSUADf",
-	"MEjiQULnGYlZnqcFpgaTtIyN2GPD1lAUwQU+Ks3syGYeYXOpOKbYiPBvfPH6UzilYsI+0oxd8dhI15hh",
-	"hZl3BBw3Uf7W9B3EWN0Mdht+OmO7XaTImTGvh/1VeannziTkcT6C7acf5zlairU2SVqK8ysfeU4zmoLw",
-	"UYl27GR80JMGQ1wiEi9LVMV3V1kYYFBjw3tw+gCrsmnucvMV6Ga+lw/V/dsOG1NG5IPTvFF3rtEX2LDf",
-	"Gv1dxZY3e6FQBfWGQH8Qs27BalikT1yH3FCMpGAf4tHhmaVBS1mOsJCT53m+VvqDg9zWnAEqilYKh2JU",
-	"XhNTDdRSWudGvcst2pD+zimP1u5As+4Vqs+E5TrPXpJ1PtJtOlKbizU9M9S9lQhWWpOmazjIKzbMBRBH",
-	"NuXKMhcIZWdqP6WjyUrmgpXV7RUlrLSnGCxMPdZk8Zt7vr6MYcDOzh/GNmA69GcyDzhd/q0sBPUmi/2A",
-	"X16xmNrQjt1b3iFiCHFk6+Hs3ygSYR9yDath0+jeQ1wIFcQM8aBsjZvwB0B3gU8PDfylMftt1kjWxSFd",
-	"2J4X0YT7G1VyNvPb2FVsc7+facXtwYxG7LeyrDjsfmfbyrpts9Oyu4fKVgxzRbAzPG7o3cY1+sL2kXx8",
-	"G00ksPS8GUDilmVZAveamia37mxR+fc1CpvTFDp3QE0CEDJelj6apzJkSskt3dE7HhAO0a06HW63OxI2",
-	"GTBys0VlhTdbLjZaMKo7Z1sbRonaf2cjRmUMu5gxzCh+KxtGpae7WDFIQEa/XqYs4tklTaPCilE8A0uG",
-	"gSsr3psHa40WX8BksXZRVhst8l2CSn8xNrRVFCjGuRruzolVue2YzxxCHS8tPGVeNJ8rW+6SqunoDDCT",
-	"8cH3wpA+i9BIsSgelLv6ikZXbJyp0Rkxl06IjGO9McY0IhEb51CMKbtLqVCxMS488pSRzDx5qpUkLykX",
-	"IuJiUi5NUvPYKWdMRbZaOxhxfwmWAz2eMRX3xuxtACsvp+xfC2M/gj+3t3Tkq1VA65nUlZ7vOdPt+Z6d",
-	"UsDBK2ZtnSlk9fihvnxUukno+FoTSON23coIYonuaRaQEmmXDCDlTV/QMby01N8Yb+FU2RB6k7/dqMOX",
-	"0ED3kWjzTjdd98J9utGOgN89v80glwRWHOdVNoUuIZvl2xXD8Y1rfm3+Dg2A9ssbBtRb+dDJaowxzka+",
-	"saXeUF6vPYaHebpqhBGoV4xQug/6A24jdfI9i4OAbYoj8HzPdNHzPWwWs9Ni9Y2bqYJ0VDXJuDBFXBCe",
-	"KdJptU+CVi9od3JQh4ORi1N1NIv+4vwOHlgaFIVGh/5QuCE4DSBQcBw6sc+PU6lnwyAj1XXTodhk0SEH",
-	"W1hyDn0LMzYUTghgpcr8YleTaTJaJK5PbZfrPLnLjepKFAZ2jzBVMFSpRvv44dap1W7lJeX6wujFO+Op",
-	"GbQ0F1GthJhWQVPbz3ZU6dxbGd6zaH1+37wPeee4IgkUXNGteqJf2+7tnBYzssMKw3rWZ3a0+ySsNZXU",
-	"GmhcWRiEO3NPHQjWtc7Os03a4eZayyN4oDwxCfJf6SXczZ7plCZjXbyG8LfewLqRPF9Jeb/vrQfN6EBN",
-	"B4OVlPccc6rt3omF4oIpdcsmq5T61YYyU5YoLLyfZczxnX00K7wHkF5DNXXF7MfpsraI5eN7hx5vMqat",
-	"bOQZrXpTKgRLMN98ugJUqUCf0t+SGX58tHv936ZyMd8ubNod+0QXy61OT+7FPvx0DSJXqTdNMC2ajglc",
-	"7nXVbhASePR8HNnp8BgvHJ47aTMUYpsCziegpeF2q03O7qvz9HV5cpsHhn8RxTN2SLhWSmYMvHlb9oMn",
-	"0VNlqVBXkjLxu0pTCPDFZZF7/SlUrsoYYCBx75Seby8gyb0J+YngZiUCU1ox2O84KqUM35a1Y6H93SXr",
-	"1frvt1HiyWRBUyoyxizO3FPF5+q9zOfguPJR2Kuoow/672cXa02tZfgv0bygrwtLsjNZvr3aRVNAtNt7",
-	"VeHA3FUjKp+bW94A3a+J7bxcK9j7pRQx12XrYB7NClIj3M7Ocp4tWxfuLqcsvA+4MHq3Wt8bNziPT/h+",
-	"QqcpWu8Lvth6PuDrlff7zQsHNkmuq36znxF3yL5qh3wUai9Kco+9deLCHL5T+t9a2NVWqEvOCjltNoIu",
-	"LdK5VGyvxbdl66tv3uQu0Iwut1qYjzTb0YCyLXblR5YwujYAgYoi2KlylKamMOExwBSGuPOfU5Ex2Ass",
-	"2iv0KLWlC6PNulC9BqgnuPCwWwY+c0midC9Ur/ShmT4Wbdd2RtOscVngzcrjiaYpf6DJ/ofTjt5yh/C3",
-	"8pZv4nl3KX1gycWEiXC3xc6goGYMIlySA+rGvtGsMIo8VfopZ83fUhCEq6Um8/3+S/ODXITTHVn0A5bR",
-	"klX09PwOELZQbItClMnlgSI2wRyCJdG5NH0OkeeiWPOWX2myzXlj5RQpDrNCqvh5fZqGZntT3U5E11iJ",
-	"Kt5SNAmgFGpcRY5w9I4rlbt1QldqgjArXjiAwCAYvU4UgxvdpsgEkGrG8A48svDSuIxkGrJ39Be2gM9j",
-	"/ZPM8Dd+AVnYtG6VUG7i5rHC0D6z2Sdvp/Kx1GTEAY4RoHjIYm6D63nI7qT8jk+m1g2lH8FgMinJlE+m",
-	"Ni0i0M97mRlLbJ530jJPXUa3QO176/6fLzKAaEKfOde/EX8pjw+gCY+Mx6/BH8fxA/zaZTUQHWDtcCbc",
-	"qMRR7P0JQ5yvljCBozPnkDHFYJJMmAEQO3wESi18Qy2kXrG4XEwuxlREUuQEYW0futfUvqt1Ak3FTb0A",
-	"ukjLDj/0iPtenQo9Y3UuiMzzPZeI9FYvUYze8UAacPegWPuCP7jrC0EBdvEwQsBZKK/M9l0mYOY5Zxym",
-	"o+6ElT/HGdnkqVwJ7NmkLNDqmVFx2SVJbp9RUJ5F12K1N4kmiWN5gdSWJMRi5eA613Mklnkb2zSRES2a",
-	"ZZgQ3xYE0OlNLQHf3KKJ6ikHCvwWLVQOlEpz/qrZXDUFG5h6ocPVRpGyBlaupQRz1YlrwhkvMmA2erRg",
-	"2rXbkokJFywPE3BMrSZ6pmw2Re40MwCBmnXNCoTAS0wdUnC1HO6f2BT9uv38M3Jxc22YM33gE1p0EVjP",
-	"N4oolsRBLonmX9loKDmbURGx9NqoQSPfeWhGU3oGwKulJwCcPvKHgjgPf2RjxbPyhwbWrNwETZJLiB4f",
-	"nWnZOI4JFyR/DbWiA99Ot4k8NSqgn89LPtM+JMbV3YS/DFC6NOAchDxi1+ClwXImALWR1wPbkoksrUQ2",
-	"OYTg1TwrvoeLikwVl0dzRjvj8Lwy2+4zU537CEFunQeIUe88MNPsPrLgcW7V+SRvYoauLryF+m1uCbsa",
-	"uJ7oTVxy/Z2r7/e9X9UQ0b79OKoNkIMJyKqaMKggrcNm+Jk1eDMV9lYetb8Gh6XBgFC/D1bYDyhaD2A/",
-	"v2VcoZyX4F9GsDBe2NFZ7pA18le2iFA8UtkiWpbJ3VTmFR5gkNOhxCZC2hxe5ZIIBjYKnCwTBAm/lpj1",
-	"YMkck0JJfIbPK69AlcAXxfljr31iNJXzTi6yWuxWVYw3Vo/RGZmnErMP08QnU5ZEZCEynjgGDwAARWtI",
-	"RUZbKSH6edBXDBe1CpGsvCB2hgq5Df4248Wbnzi+ciCX7b8rHq1aQFCp3jAK0PWlnD1NIV0xftiY/RCV",
-	"bSfyakaXAKtsD8FbRn/g7FGfBx/5A0vtjw8howJ+4FH2wNkjXtwDSUNKcx/47pGLVyxSusyVXIwT9opB",
-	"sORHmST0kS7Nz+/nc5aav9/KR/zbiNYsggtGNiY2CaVYwrE9xr/xBUIPc90C1eeEnOm6iqcfzZPXCXvQ",
-	"vB7f6HrMJxAignVpyfhNIvGIh9Egy9RKEYn1C/zuHzwLp0ywzFzSvi9+m07x9FIKhO/FgD/KgXryR7k6",
-	"9kAz9ncaLv79b667aZ7c0oWg5vYzPCC/4DeahpV+aTemWvAMB2n2ZgBPnLUwVbrTczulKYvyJ247cKAr",
-	"eE/G5oNqom6gDU2xljQ0IVvK0GqCWX3P9/LF158Xaw+aAi6953t25SFKGNY2x5R2F7b08CM+KC+r53v5",
-	"Gnq+56yTLlteFNSInOkvHsDsg7Ujn93ipdOb8jSu2LYlAJL1UCINoAFGSwP+hB/jsdJkv6RE8Mk0Oyzd",
-	"o6+WtPeNkU5ziGlNA/mPvESp+pgxhSx0TDOmDqtUAT0q7rh7kBrP1Ng4NwajvxF1v+BN2NN3FMwPM2qt",
-	"DG/YDB/FzDx0OqO/1qoxvGpuu5YJpYGFAvQ6RI6inIvFHUhs4ZgJAP+/yOLZkBwFwc9sdhSo+JyMfh3i",
-	"PZahd0aG3qeh93lEFMMUAJnER5XPdJWfRyRMGE0xwQAslBPAaoypSzI2wOCHTWGsa0Lq86H7+RgyiS2W",
-	"0pUe7RftfUc/rWj8g2CQbwC3A15lbYjsGUHuFrjbaZfloMiVgHhxii7VUKBz068A/7sFLd726Pt/BD+N",
-	"Ds/JWGbTajiwgzjXAKPYmFLNwbjUI0ohP4O7o7DB9Veb1t0JzOinslkamG1RHQ69AWYw0h9hE01S7h2f",
-	"MUj68kCTpn2R8Rnmu9Mf6F0ApnIuwmSh+AMjNMMpZCJSR8Ro8cKBv0y4SXKhSAIp0QwF24npkpkU2VTp",
-	"47eECHAB0dsAA6mrMNHiBiu7RJcNy7RFHEFlUA6yqjO+nbw027iHnrXVymLXjffNK25ydFQ4gZNvo8KV",
-	"yRVX84TCBdQ8IROqBIAUWz47RmDAVHrDDsXQe5eqo6Gnh/taTBKuphCQP/TepObxtyydUWFOsndcoRHi",
-	"XZo/0BLcO1X8hKtSUG3pHICSnq//UOYfphoOBD1r7BOmObqS4YrUxQa30ojSiDJaYK+/LLIEz4Cg3rFH",
-	"dbtUGZuplxOejaW8D0JrfwjonOuNcjo+pWG/2/d8b5Em3pk3zbK5OnupS0wX46NQzl5urOjlOJHjl7aq",
-	"8Uk/7I7DzrhPT6Lj7glrDxg7iY5prxu2j7udlyv6rAmBi1huyts8k9EiyVkbGNxKVi8/P+NS9mD49YRl",
-	"GWTKw5sf8KcWOMRkKHKAZUCfqGTlUz6hWUahCIEHJpB/lt/icHGc5ZyJwIDfimgoMOlFMeCjoRiKFy9u",
-	"MZzt6MULc2zzGU2XpLgzYA4cSCAzarW6/1fU7Z4MeoPTODztdtrj/gjPG5vqIhqK0YppHcFl1o1rOPIx",
-	"RT5MAiTxUSQOuzQ87fWGIpM5pfik0+r0gnY7aPf1XHRanX7QOg3ap4dH5ANsaSf7TcLFvYK0Q5Fk6K+J",
-	"WMwFIweafwyFZT4+slTjpDYZFf06tLxfMsc+sNS5KeQb+RWm3r2jrFcRji7fRRrB28t6s6rDfDEvbq6D",
-	"Rx6Bs+1Bty2FGooDusim+pfNIqvZ/kIBkLTynbQffinhxSEB/GTQUHFJISe7uZU4FGrKWEZGqO+8zF+8",
-	"nLFHWDrf3EpOGY3MpNKZFgYAFkqmS3cLG9qCm5JgN37xgrzGqOP85OOAq/Hd3d0NGd18uL0bIVv9++2H",
-	"95i1JJNDMfrnTUIzzexNruifX+pNnpPLy4d2QWEvh4tWqxvSUNcPf7Mc0zib6gZDqligmFAccuHpiaZD",
-	"ATk88JsihW7vyPTYAiWTkKYpyEBNKTbMiC9Ka6OHDUxhCv5BUl45W5KMnBRChcqOPw14FH4xKslfFYB2",
-	"Znr7L+NmjZbkQDGGBuXRpwAXPQhTBnRMEzUimtELzZYOz62rEROIKxB28c8cZXvOUrhFVmQRH4p8PX0z",
-	"d6TXatupg07QREkwMczNZszDc8p5ce1InYSElubsqboyyyE8gluaGb1nJtthnurQrA348lRBiliFXXFI",
-	"nYK+Wui3yWIGe4spEsskkY8Fm7dUMRSTBY9YwgVTZ5B52WRFHi8m5GBGE027ENDzLzSi2WkuLMeHvp6z",
-	"CnH4Q9FrdYubKak+Z/KcrmtSy0BtPbIQ90K/zblXr3VqO6F5qNTU97DUzwdgzEt4iKeOFPbMwivMPul1",
-	"BnjLG9iibh9zR35kWboMLmItkhz6pN9qDQVEDKUEsHVg3v/yF3JldBU1FD/mCO/Aki2nKxB1NIErnhiN",
-	"MZQiS2nEw4wwGk7xzoLv6kARi8606PPiBajLOco2ymv5VuGimsDAnHdumjoFuNoosOcJ1IaCwJmhDyEz",
-	"oU41VqxTAN2NadPyUelPc+6B+dVGQ63WW80V/VFK5rEELCXsASgjWeZ7hmdWhz6o58CD3WXvleqOO5nw",
-	"dOUrk+GREUwRKI5zfY4hokpZN9QjURldKlfp05P9wQmxw/GtuIaas8D8ImpuGCjA++2dVN1hwACYJzzU",
-	"0wmThMMuI6UrDObgGXAiSDKAV9/9BppC7RcmWn9tTpLDc3sRpnKTdpkbinFk5r48V4hhF8sUPHQjO8Qz",
-	"opX9EUr8yISm0qQoyrs7pfM5g80KHS9A1vVsmuNk5VVeqLSUicKMX6YExdMxfv3ixRl0zblrqQ8BuGFs",
-	"unLok1GRu+HIQP+TA4qmDZNHgap7ZZk8JlvQ9Wo53yidaDWyuwAX0O0+LgJPLXaJpZsClPEJIPp28zri",
-	"C1mNjF9LNVnC0ytD71NAzEoZO88LgDeWC2VGcJnnnofiI6gFdpHbu2tMnrAI7wPrsk3lI6K71PoFtNmU",
-	"CICbLe9mnisk/EPTo4uyGPniBTnIaDphuVLtKAWmu/pg1SRKRTiVqRZNEikmmvt84kpPAyy3M2VWfTk0",
-	"20CL2i0yirmgImRHs+gvhTCLKIQ5zIThPGGHRienrHtYogS91CUQxNEVzegR0syLFzCtwt0JWOlUJgAf",
-	"AhtYdzVyYV0KmCDgCXqzFQdDKe+ewbg4LyPu5NCcsPTwplS/Y2sxN8AcHdEM745+Mruibp+DFZoyxzZH",
-	"mk1zVbsc7G00zSGfG+WSU4ERlLLyCYaCjDGXjV6ljN5H8lGMyIHD9g0VmoZ9e+Dk/iwDTAk9PnSJ/Zwg",
-	"oeq9YFokozv66SPNUIbT1R7k66dZykJk9JM+/KFLSjOk9yyz3ddDsTZRyzVuShRSwhDUROIkivN17QDb",
-	"x0X5FDg0CgeWNhVDqAIyWzeLvXrxopTI/gzjM4w7Dtiv0Cul1w5PN/DTKmR5sJ2XepDFYRTzJGMpGWGD",
-	"yC40U7eZ8avMBaf3xQuSwH50dqJiD0wgaSlyME8WiozeS6EpTORnljo8Im8hLkB3Fo7VKNLbH4LTbqYy",
-	"k5f6u5zbXkfwUNmn502bv9CbIQZMM1nTb7RHmlHmtgTzE03wimZcxUsy9ErBXvjN0IM1GBU3tZSJ1TET",
-	"5pPRG30KvdcKALhIqfujyDOuTOAOXsHDX3k4r6mzCOk1o79iCTMPzuHkx+M4F1DE0lEMW7iqSuJ0UBCz",
-	"crul4aMQjlHYblOCKCVkDOKDZuw2udGPppHRRZjxB54tIfpAjYA+YOUwb3thdCqlMiJvzCSHcjbmgmFK",
-	"r4v3V3hMGzqxITBpSqFOQ47w7YeP50jeeGqjigX2F80OwixZ+oRPhEwREVWxozwVo4EH0Zwcz0k3OxMZ",
-	"L0tzDzxPaFIbHepZtlmHkDywWSELq5eZcV1tr9WyG1YrrGBOyOct78wIdTjnN4xX7zVMvXpgnE5awFEZ",
-	"TxLcGA/6CNPi4MhIhnr2Y54kCpUO26NvVOkkNR+brVK8ARLL0wePSJzQiSb4B6ZKzx3573ujrDlXXvUQ",
-	"i8eQm7C8yYjiszlgHOqVEhKArs4RGgyKAeMF4djooIfF3PLIVJjLQX6uKdAoesMTcH+X8+QC6VtxBW1O",
-	"wPuK7JvgGxQNKq4Z56tcm9WKLAWKMzaDLvDxhRb8Qa3SBAkhB1Hkm19atYecrranMU9Q8lvOGZrbMSuv",
-	"Dx3X5OrEdXCRSX1WsSQ+PCtdBsMsWQWWK44NdZHIxL9YFZ/M6DxXygNQymPKk0WKxtheq2uGqnU/3F4m",
-	"+z97rUUrLiZggMD9Zrh/dXtp3jn0xlTx0AR/0QSZDB5HXIqhR6SpOGNgSzPqnMsoXT4JsQ6llPL45JPh",
-	"ie9NqmiObFS/fMXTbHplMhPAj5uEAoDf6EMYLuZQwnBQG3CJSgqAYJqJKNRtzBxm4P80S9SbMjASjhG9",
-	"9Gzcs3l2pA+1jKGkyoTVUKGvJjbdGJMSiO3XZ6GbYhkmE53C+pg6BCObGyekrJqBYdM4C6WmbDvQzONU",
-	"JgwO4yNy0aj8rHFLmz1zndGEUwGGWjM5qJrpyRnBkuBuBjUZTJVcFMZKtRibgRmxHrmsZpx+kQ5O/9SN",
-	"yZQMPfxCPx96uecYHPB4cb1AsPL1ecYzkml+rYwYWjl5jABalhodUGU/5xQjJ8bOWjpgumMuIt02GAbH",
-	"y6quign9iGAcQrbNnAjMkVFotDzLswY2drTYgpqRAemR0R2k6JaLTHFzsUrxT5ZjkHfX714DH1EOu+ue",
-	"ozoysgkZNaXpPiN7G1PFjnsuezQNA9uEZiFrHjV8tAAP+EaR0Tv97A70NBiTMn5s/eAbRXh0XnoA0jlQ",
-	"t7NTTKbrXEo3Ths4xvFAsM5goxBqsbNgG1Z/zLHB7Ka0FmktXDvDK+xPsMM1DY3ZlD5wuUitWjey1+eB",
-	"NxgL94sXlvhca2vZV2X8RUgBVJCPby7J4KTXx+O0XmmuA7pV2Qyj59WTSbN1rUPlxnroq2vARGWzCKGI",
-	"GLh0BVHANUGIs/4K3cRh3oaRibUuAMqirf0GdI8zQ6v/A1G4NAGFhZIxy6iW8gPYRjQjhp5h+lPIfK/w",
-	"zOq0eocO7c1kBEGf5/mUJo9ag7Qz22m1zByiGRs785aLe/XiBZKKPptCmqZLKx7myxpJGIre4mBUOjPR",
-	"CyB1gSQDgQhgqSdlOxJaadotEAJQVPGtFZRFrhBlDY+gCyILPYCJQ+YOOqRWKQtwulz3QbX45uoNihpm",
-	"g1sjWuGLOyg74w5fvDgDPdUhOWcbFcYBO7AqUo9R39dD6GDifgwf8Oq+YPL//t//TyE5e75nsAS9M++h",
-	"TQ5g/h0HpvfZ9+ScCTrn3pnXPWoddT3fm9NsCi75dW4wGkHA+lyqpsTrUaRcuUhPseWm9eXCLV+opcYU",
-	"CmKUjyT5mNL5nEWHR8Rk5FbkRqZZLBMuCbqyyB06kg70xHKh51OxJPfOhvrhIXgLrqwEiCsTsYyFJhAZ",
-	"hcCDWvxTSXg6BGeAq0ZMKTYCxcuCH3gEDeJJMQ0sOtd10BVVGLGhKtUBhYzAEHxmLL/4wnrvkYWXhTpX",
-	"oqvw5iI1s9FGv8mNquTFC1v5ixe6Unc8OchkfaIyBx/WaQgUbyM8AvHvKj9uEh6h0t3lx8P9lyGmibLr",
-	"YJV5rqz7DA26eMqgD7A+V71W18QJ5kfTdeSd5VAy6iKKPAwvYip7JSPIHx1KoRklXEafIyFzKV7+Yu7m",
-	"WmeA/ltztLspo5c0HUsBAUdqMZvRdFmOsLHdP9AfE/O13nnkln0yE6V5iQ2Sc3zHurvHx6/fnLzqdAdX",
-	"nd5xtzPoda/a7f7rq9eDy1en7Vbw+qLVenP65uq0M+gdDzqXg17rzfGr/sXpm0Gv373CyFWt5kJwH6TJ",
-	"9t7ysUy5JAn9N8fo0lKua+/6rnh0uxhHHK1H+dvguO/53lsuWNs7837glFyIjM8k6Z30yA2nQhL9wY1U",
-	"GU1MqW6r0znFJBiGrrwzrz047QetQdBteeYFEJh35t0wFdKUkoNX14dwyyD9yCZcZbiSFgnGu7gg7Xb7",
-	"4gLvSXFc4m5MT/vxcS/on7RPgl7/uBOMu3EYdMLBcTc+PqYxPdYFyuoExFixiFPP996knInoQ/qGzniy",
-	"9H7WH3OgC+8WTzD8TdpHraOWZ1/bRXvduup1B69f9zudN71e9/j06vLk9HX71ZtXre5Ju3UZXHV6b161",
-	"21evXnfbV73jTvuyd9o+ed3qnF4NXrf1ouEVrDMvmzL6t38tZMYjPa9HhgJ1H+0mR3LT3Tb6yRXTOwmv",
-	"mOPknxz3e91Ou/jkDVdhvjQ/ffv+p7cf2yffn3Ru+v3eG722NK/b0neeZaK4sSpkpnkVYE4WDME7877l",
-	"MtXcRGXUuQ4PkdUiekfTe6a3OurQenZrXMA7Aw7ge3g37cz7a3dAWsek3+/r/2vquqOfbI6HsEwUDeO5",
-	"s4c6Vwoj5BBNYhN+i+UWF1HkJOmHCprjjF1TE83okedGMOrDBUIajY1Xt95ptZ7OeJqGYIu8vC1/b4fk",
-	"7T4LqwZeljgw8MQ9QAvQHnskQuQRHgOgstvMH45q4/keyvow6CJeZ1VnzccvzZfXEQwQQsYQ5hhEzTt5",
-	"oTubj6guXUGAHijw+tC3wRnlITalGmoSco9qx0/oHD+6P/UjyMU60wNFWjnSqsBfXsKVPkyv4f39h1ev",
-	"P/LWp7e/XPzj3e3F4/W3A05/eTx92341/anzw7+vr64n7y5f3d780k/Gs48P/zuTk3fc+a6VzX/67v34",
-	"3fLi8frN36O3rfcP0Y/91vXV67/ezH5Y/KS/4xf/vr66mIw7f//XzdXjw92PP9zTH99cjrvT8bvLi8fr",
-	"q3eTd+1W8f1k3gpnb+bjb39Y6u+/nw0eosuLT7qO73/p/fVy8j//A7dVgbVY7e5oHsV6kxpIJIf+9Qu9",
-	"jN+ybMO6fcyj2iry75iG95CyIQMZv75yqxQkwGafQGxou7VmJb8FVWndQgLra1jKn30PzeGGQNF0ba8e",
-	"FJqGZRyFtoaR+nDttN36bGYoNwV/iLeeLK2gGOefvZ1aUR+EFIykfDLNCAVrCAjcXIrD9XOS92avmfkM",
-	"d2poGk43DOUNGKSa1n1Z2NPW9BQbqfexWJj6OhjyrfY7PzQ/56A9Gzp/CfFZajsOY6MXG1VyjJbS/LNI",
-	"BGhUc0chXzMPOdjFzuzInq3Vl/j8M1BnD0+5Jr6dn4YvX9HIMG8PirQ3F/le0EU2lSn/N4uwUHdzoTcy",
-	"HfMoYgJL9DaXeC+zN3IhTBOnmwuYcdzxGZMLM5zB5mKXJowPCnS2KHAn5TsqlqY5pcv1t5lquBEjaHIL",
-	"IWuIkQLyQK7BXEQFfXm+l9EJ7NViM8AW3WDEgBNutSGj+ah1qNpo3jUTh5a0UCUHlm7NFkOxv93iom5H",
-	"PkCT8+EZGVXOJK0B8xmdsJfj2bz4MeGxVpbNr1/mbFK8mwvnR8bjeNSE8SysSQo8Yq7GC6LTCov2SnO2",
-	"600kricRwnTtxh6VTcQN8a2bFOlmSWZHmdZ6Vm+ieLMyTYkULIDz+ebqDTD5iLjyxJfVqfdQNn9b/bHE",
-	"trfs43+dXLmPGqhJfbMqWDLOmvAhYHB4/+dLqYW6c6ghrdg92IK7NWwRL251B3F/3AviuH0a9PrtVjBo",
-	"nR4Hg8643aPHpyw6OX3CnH0Ej8iq+WpAYcHDIYKZexZl8KsY8icXQ4AU9pNF0J21WhT56AgXRVSJuXme",
-	"hVMnBFCduVE+JrRF+Rj/5JMEI9mGwtzmMpig6AmzqpON1cHw74SZXAQYgabW+GGGoirQqAaJRp0bN+SM",
-	"0dzFDm/AHRrKOUOh5+MiYQocLhf1kD4yW6iMjI0x/7wc24eyibmbASYcIY3oYgICBSFcrTCU2Aioesjg",
-	"qnhB9FbuFzJYixc0HmknZNANFATug1FNvAgKeA23V+INNZeqJWqup1/TkFRZHkyId/IhHEAY/2VxMbop",
-	"74eJSCwuN8oUlqkakWjCutJM+bWYhlK/IHAVIzmUnDGMM7B3rdBIVwtm1CcR5QIuuRaz1yTEPq6Lh2wM",
-	"hkS3sYmH1L2t1RmviJHMz9eGMEmHEPcMk9RdwRhHMqcTY1L3yzGSdc9TJWoSfOgmavKIXJgQAJU1Od9X",
-	"hYjiVQlzmyUPuzQRJzwiMrbR/glVmU+mmI8zieDCWs4/c/coUYZ2eIb2Maqa7pSAa1KKjAs9typLeQjX",
-	"mmKDV5Y55oqLUg0l/uC7XYaoPAx4yOO0ICAamMjIhIc6IaBcEfAFnBPESIDgM8NxgHJhQiHqKjoiFyRM",
-	"6WOCWwurdKbLBq7F7NGG+I5qUx+aACw9MTYXagaB1uFUSsV0vTRzXbXrNkE5uBVjE7aPb90c3Oq6j1fE",
-	"t2L0PnLnR67Y4XntUkkl2lVXuiLglRwsFMtvUucvLaBF8/ZFDKyMklUhNTYk6KDT6tkgVJwSuLGEhwmo",
-	"urtHz6zWXFdZbneUur/NhYv1Oiuew+ZwpfqoDSEGVrORwtL8hZ3BJZ4MgIHAkMHHaSQK/XRLlbEfh1F7",
-	"0O0GnU7cCXqt8SA47UU0OInGrV44ZiELO7+H+7QQBvRgwuO4H552ouC406ZBLzylwaDVHQftcYsOaKc7",
-	"PmnH0MtSxh0LseJ1Wu3ToNUOuq27VusM/veTCyVefNFqO1+U8tZAP2IaRf3x+DgY9zpaxYr6waAXnwZx",
-	"1IpOBzEL2TE6BdAxevZP75cjNePZ9G+G5I5ChOZq9BoYj2nFXO17+R41n3x2fMfQyN/lVG+Sv1MBZJBL",
-	"WYBFKiH5u+4EvFvhgfA9VxwDVMe3p+1Wp93VpcoA9vvMa8ed1z2UUNyi6/V2cw/Dt74gvNk2ceJ1Hc1A",
-	"Gg72pTR5vSY465uUeXKgvyXwcYl34LmnNfttyK5EOP8EzmNuA5oogYvLdqdb5SD6OfKPpjiTy2nKVRZO",
-	"F+hhKQeZfPtqXZDJt6+C1++/9TCjkBef9gb9XrsbjOPeQI8gCk573TDo9cbsJO4e9/vHA4hayHi20OX1",
-	"SVVEqNzqYcUyjchHSSPyHUsSSb6TC8Vetrs2lKWTl5JiUqqmFMfy6rtOl3Rv/hcwsnHEu3TxFU+SfE6x",
-	"+kpATDdod4JuuxoQ8549kv+V6T3Rc+uT9/+7JiqmfdEh3V7/+JmiYlA5NtmYneRo2/HVMlttZpW+d8VZ",
-	"RlOwIPCUGXaF83OV8geWqrc8ZELls2YDZJo4ZDk4xrC376j6kFFTzPBKXLnttse1EXkg47zpxLUy1G9Y",
-	"7aoAHPN1PfbGUJyDouGdeUwE39+Wg3CQFZS4rHdW8FjfKwWj23orUX3emQf12jieIoXGmdfudHv9ahjP",
-	"JU3niOe8TRDPDVUAFZNvGxO602r1Oi2o//jkdACgiloGTFlUHzcwhfw9JPw1ILHQcgHM+bPvlYMZvTPv",
-	"R723KDicAY7RQieujhRye+WECOGI3VOr+STyvR+4ojjezz+XTlp4tPs5td5KWmAqWVZdVkaLcGtzbqEq",
-	"8dV6+t9qPf2WZZj8wQla3896WkRzlGyo6xMxvnhRpGJ88YIcKC5C5iB+HZ5B+kUDH2B1SIQCSiOWXiPC",
-	"GD61WRSHonYTBW6zW1Qqo/w1XmMBmyeaeg16JQ2nDlp2EcJWjo05MzbUhZhTHjnAtkNxEEqhFjMWIWCt",
-	"8i0qrW6BMQMGhsUjhNpiBWKC68QF9PFEgrcXoJrHHK0VXDxIHpprhWoxK6MXfqPcIB6uqj70MU0A4QGg",
-	"e9AckkL+Gf0tmHZ9oBFzmR8sTwBXlmY20TwYerDUeWFG0A0thwLtl6SAgw3BhLokjywFe3Q6sdDo+dK5",
-	"Hu9G/3TpouuTvNPrI5F2lMo/OOGTG9V9yIRivv7C3ujfzbkMnKRD27TXbfeDE3YcB712tx3QuNMOeq1O",
-	"yML+YHw6Hmgms4/Wlq/d9j5XZaBRnF3xxdW1j4AjrTu6hb6mCQM6h+jTDjuBawGWHVaUOVc5K3n3t5p+",
-	"3/uQc1RXv9ulBkcldPJqeFGn32r3BiygnUEU9MKTVjA+bp0EtH3SH8Q0Pul2WqXSVnPUa6tfzGz+jBza",
-	"RP8oumqxRbyzoA/SnIUm0QLtP4KfPBeDufX5ZzC8ICcCTfIGs8Yp5dRSqxN+mdktVV2qV6tvhXx9Cdwa",
-	"BETzwJwFucwI19davbt2/6zdPesOfsrDLH71rlxEGvBBjjECL8dLxieRngnb6GeTZNfr9k87rX63H4wH",
-	"p6dBLzqOg9NWGAcsHLcHYRR2Wf80X3Vd4Pi412+3uyw46YRh0IsHg4COT04C1uv1O4N2exzDMpVA3l3U",
-	"888g4gNp2qX5+fM+u1qXXi/nwuaQjfBCCJTYfGpX5FxHANgk6LqfFjlAv5CEXMhEe8jKReG9pOai+O7y",
-	"c1F2Z0m6KLqnTF1UsLN0XRTdV84uathO4i4OouIIaha812UP300q9jbJ8HCD/VmE907Q7gSt9jlAaqF3",
-	"ECVvKoRciJBFIFq3W+QdXcKFWJTzh8IgjJnO5H0nTxPowfSh3OvzZcgQ5/Z84a4EAFF0fOeRRvjtUNj0",
-	"MjDbygc5XJWggpUFEDJ4aikLKrWYFkFmH4ocFMAGtHKFVuaIRYAhB8CDzpVOk7YnBxuIaEbPLDShW+GW",
-	"iAJH5MJMbu5Yw5vATVK5OkMX7yNNI7U76AEVQ9Eo028hyp+vAn4ZCryy7MTEkiIkdjf/oqG7oZAxGf36",
-	"eXRY9S36m3yLutRarQOm6cnqxju7Z9cpGv9RmgVimZfEW9Zun7basZZLe6dBr9VuBacncTdoRe12m3VO",
-	"B13WBQlQk2A57LUf9cbt9knQY8etoNej3WDQP20FYf+0026fsDge7BXRCMuyWR9xsDwq7Ed9KTXktd7Z",
-	"W2ggFSbgaho7zAe0tsFiCYz+kSoSSWEgOQE6htc50Vfp7av09jtLb7CzN1lL1wltKyScjdIZwkitjk/F",
-	"W2qsMUBVn/omqq6G6EQo4ubOJKY7sOmBQIhwUgLL2CYqDBCEspB0IPhtOaMKgCHJe5nZYDgI1jNZYV3o",
-	"q7XQVvZycLxIEryb1xDyCEFNa+GzVmBcIGqW89J5N/RsosQCiMq9VDRjszEI7XEt1TA1ueBzc6jNQQgQ",
-	"fZCGsAgSReyf0nU9xxxbpBPJqy/SUj3abP62gBP4pDK6tMn2ajP2VGQwiMpzIvJ2xQFrAAFDNMkn44Ct",
-	"lrFW3dzc8czcFGVhrLlAu0N0xA4930wyjOQ/y7j71Niiise6WO69naK40OsFrh8BgUualDyY9D4yKAQQ",
-	"zVPs6kWSqT9W2I7vbvAtzL6Gzr7G53yNz/kan/M1PudrfM428TmlvOHPGbODxxPqwVs4J2Ote/now7B4",
-	"ODxtkgu/xu38t8btIEk9NWwH7xiuVipxA6GG0ghoWAl7JhXMgDImA7YWDUVhZH8GOEnnhqLJBZKwOCNy",
-	"AdmlxgkV9wWAa5HSV2UyZZHNS5zjJmpdSpc3gP80bErHSw3KtcldBOE764CuUQMGrGtrD2efQjZHnQlU",
-	"OhNmU4a7BuBSx+ZvbpJBMhQ3PmY1JDa0vB4VG1qxkBmYiqJ+Y81FzTYXyZYl8GwznVgekLRN480Hqk1J",
-	"UT1PsTcN2NsKkx6tSh/tr8Hm9iG1cjlDdZ5tB/ThI6QePQF4ubRI3oEJumo3WKt5OxvsKlOE0uZZJSCq",
-	"Aa1yG6hKe40Yb9xhRpEKLmqz4r8qfmojvAf0fssYqlXYQF/RMr+iZf4h0DJdpSfujntxi8bBoN8/DXrH",
-	"3XFw2ut3gtYJHYzDXrt30jqtAqQMBluVeVZQzjxlfY7O+blRBSm+q+Fafv7NgTr/IHCcyJB2gGHJpD1v",
-	"rFlIHwd49vx3YHQa8WxVsNRX5eK/RrnAzbMR3E2XgTrQ9limqDylePrAyEsrlsxkeF/K/X728iVk/p1K",
-	"lZ2dtk5bkIza++xX68NEDGwm3YzX5GC+GCc8xBc2qzHmbUsZTSAq5rCWbJ7O+ZFuJtDFwN60oj0TqK81",
-	"nVKrJmkyV2rBIgt6ydKCta1uE5v7OZ/SGuBjNSM8xPILV7I8sNLrIeTP1ee0xb9oTjrvD4XNOF/LL79F",
-	"XnnSkFbe8z1hDpWcJD6D47Oeg1qTJNdjG2up0PeKHKJAUs5R75ektVxK+Pnz5/8vAAD//w==",
+	"7P2JciM3sj8Kvwqi5h9hqadKzVVrnPhGLXXbmuNeoiXbcTz0dwlWgSSsIsApFKXmODriPsR9wvskN5AJ",
+	"oFALKZKS2svpiBm3WFXYE4nMROYvfwtiOZtLwUSugtPfAvaJzuYpg79fZ5nMXi0UF0ypj4uU6YdqMZvR",
+	"bBmcBr1Wl4xlRijJ2L8XTOUkY+OFYgkZLQklI1OQZIuUETkm+ZQRJnKWzTOuGNmb00+3PCemxf0gDO5o",
+	"uoBGLllOeaqCU7FI0zB4y5SiExacBjdTRuScZTTnUhCuiJA5oWkq71kCncmnXHmtHARh8BF7d5UEp0Fr",
+	"3GadpBtHvVGfRr2Tw+Po+OjoMKL9US/uJh3WHreCz59DHPuFFOOUx3l13CfkfsoEDCihOSXxlIoJSwjH",
+	"ZzNGRc5njxhiqdb7KU8ZVGzn+Z4qMs9kzJRiyZme9oypKeE5oSIhebYkdEK5qA7+eHRED8d9FvVwBjo0",
+	"Ohm3WNROOnF31KP98SErBn+5mKc8pjl7PaM8bVj6TM5IvFC5nLFMvaRJYqghp7dMEKZLkXueT8n7O5bd",
+	"Zzxnrz9xlXMxIWOa7koB565NrByoCtrKp4z+498LmfOEUyEPTLWEphmjyZIw3bqqTspRrCeifRJ12XES",
+	"9ZL+OKKt0WHUZp1xl/ZG/fgwKSYF5uJGD/DBCVnME5ozpBQqZD5lmV60sV7MKVXQccHuTed3mwtTrZsR",
+	"W78d8kIx5c3QrwdqxvPpP0wjB7GcVaejMz5hx8lRHB3CBom7SXTC2uOoRdujTtxNeqw/LqbjDU/ZzXLO",
+	"3sn8HDfhJnSiSxlaeXv19jXJl3NN3zSvbuidJgVqxyrZp/zlPKW8yilqXCFpx51Rl0Y93B2HcaT3SnTC",
+	"jsdH9HDUj3seDVxp7iJoZUv0Wy0ckyALwT7NWZyzhCiW3bGMjOkizXddY78+pjtAZBwvsqw+jpPxMTvS",
+	"ve+PejTqdU860XH7qBXpTa/3fGfUppVx3NH0RsrvpZhUV65VXbkJ04tsB8lNaZJKMWGa8VJBumQmRT5V",
+	"u3O+i4zRnCU/5HHRwmyhcli+EWtsrToNbdoZdeNeEvXZ4Tjq0aNRdByfJFGLtccd2h314n5pOe9oypPz",
+	"WLPTG9mwtduGWO8zKSbE+3C3YZoG/YqqI+izTnIc99rRET0ZRb1xqxuNDlk7asUnyTE9Gh2O+53aCC7M",
+	"Sl0lDUsJAyi+cNttRtOxzGYsITIjgs6Y3igFQ3nUAIvmquPrjlpxi/ZYdDju9KNe0h5FJ/ExizrjXtIf",
+	"HdKj+Li9ZnxqE1p9P2fiKmczZQbvxsS/9OhrBGoZaXSoabMXH2sm2xpHlnA13daGr/naJc3pg2P3Oawu",
+	"UGKt2LcRVeyw97jx6aoPiN6zcOTEUuRM5LhZR8w0ETERy6TOqfQIj+ixXvZWEvX0CXNCO6PIjl6/q83A",
+	"tVxkMVtL5uWZmLFsYk8aBYWLtYVJSSTDaQHZ4HHzUe1ddch2YNHx6CSOekmLRcfjNo2KJT/ymPNbS5mm",
+	"ilVb2oqEtTUOiVrEU0IVoWTGldJil/6YZyzRcsKcZfmyOuIz8pbdKzLhd7gT8LjR56jabjJMtw7IeUOj",
+	"euOZHsEYoFonEyGXhQNcZnqUM5pX5/KQ9ZNe3B1FHdoeRz3WSjSHH0Uo3+JR582lJoMrkcurXLF0/KCI",
+	"gmQDgpuhGhCraTZhOaEZyuKKztgjOYUnysZUmAMOGteqRC4Jh/7WBm+UlUhrK1GPtoB5JtEROxz3aW/U",
+	"jTve8fYWZ/oNT3OWbXrGa8laLrQ6sdS7O995hDlJGVU5kYLZiiyDmGfyjidaytOUbIV1j2vu18Qb2h4f",
+	"sX4naqH+cqh3UKcdHcb9pMe6Woz3lLd3Mn8jF6LGJXpWgqFJkmn99Mk4wTuZk7FusiaQgM7ZG0V9engS",
+	"9Y6Oj6OTQ9qPCp2TnhQdNyVv+IzJRW3jH1c3vpRkyujdkuTSKoW7i19erbdQdQqb0dV8plUKomY0TVlG",
+	"RjSPp0zpfaqmMtOra4W22pmntyvs1hY7SfSZN4ro0fgwMjtZv/IW70bKt1QsTQXV877jKeCZVrJSPuPA",
+	"/jJG4+mumsONlGSmSd7MQm0MVh+MjtjxOOq1TtqRPrEj79DCdbxmLLmZMnpBs5EU7lAoD0PPt2Is+UZp",
+	"UgQeY3TGjKm5FFpD1pUQU8sZuWafiO40oanenxPUfnM6SpkiMU1TwnPHb0tjPo9juRBa976QCbNDP49z",
+	"fsfz5XVO8+Ihbgtd6oLnuqPf85HMuCQp/Q+nKQvC4EJXli2xruDqpnh0vRgl/I4rLoV7Gx32gzBAE0R7",
+	"fNgZt46jzmHSj3qt43F0MmolUdLqtk76R0l8dHIShMH3NOf5QhfvHB/0D7vdbhh8zwVrB6fBj5ySc5Hz",
+	"mSS9ox75oHV9ohvQH3TsKLRGY6qI2p32QafXbfe6YfBBqpympmvdVqdzHHx2Y96mi694mlam8xXP8ukl",
+	"TGXQPjnuR62TqNsKzIsPKY31mw9MxTSjZO/VlV6iC5p9ZBOucrRpvVvMRppQgvNz0m63z8/1J1PKBRLg",
+	"mB73x4e9qH/UPop6/cNONOqO46gTnxx2x4eHdEwPdYGUKsXHPIYqVXD6r+AtSzgNwuBNxplI3mdv6Iyn",
+	"y+AXvXCzORVLqH/cHfXGLTqOTvr946h32B1Fxz3NcLUeEvfavaPWsa7fKWlamG11enqk7aObdue00znt",
+	"dn8OwuCSs5xmsIN5xmZoX8R5usz4HcvU9zxmQrnZM2amYIUZR/edZyp/R2eGWenhfEfV+5yaomBVMoR2",
+	"crLRSK4SJnKeLy9oltiOXCnYFyw4zbOFri+nKafikqmcC5hRQz5Hh/1et9MO3CdvuIodcf387bufv//Y",
+	"PvrhqPOh3++9AbIWkwWdMJ9ovqduTGaf6w/lkqb50v8OhJgbkEGuXFffQXdoysvfvpM5U7rCKYtvIy70",
+	"wZYvMiE1Q3MU1j1pHR/r3r+P48UcagpOg2+5zHSNKtfz+35uKeiXMPhAlZrLLLfNfJjq3p4Gf++ekNYh",
+	"6ff7+v96K37I2JhlGUuaRuxeXs9pzN4wmi8yBkT6vbxn2SuWaLK8ZrEUSTE7WPaafbJ/3tBPuHqWzt3A",
+	"Gmb+huep7qqWhoIw+AH4rE/A7VbU7ty0Tk57/dNWSxPwj1xRbOuzZulTRhOWKTxA5hmLzYT9FiRMxRmf",
+	"m/m71krQaEnMAQQ2SnbHsiWhQt2zjMgxoSQxVWjN05mz7aGVsBgY6ClI4wORyHgBG0iL5CDVY2f2D8jH",
+	"Nxfk5KjXJyrPFrGeyITooZ2S4T+GZCyNIW20hJPiB8E/EbBM03wg7qc8nqLA73Un9y3sIRn+o33UbR92",
+	"jo9brSHZw7lqR+3+vpZDBmKFyq0Ps+E/2oeHJ8f9jivaidqdqNWGolV5+2AggjBQ8ZTNqHcREZwGXg+C",
+	"MJjTPGeZnun//z+i/9+/WtHJL3//P0EYaIUhOA1UnnExgUPYO7mri/SD4P9eMMIN/eCqeBb2kCi9jN7i",
+	"2SP5jGjWxPRBm0ucvDnNcsEyohZzvTv0HrNnsGUhTcPayAbSPK48W56PjThfHth38t6JbPeUa0F7LDM9",
+	"rjxbcjE5IDUaowTrDgnjYE3W1JnSJeFiIBTsQpDwqCDf3dx8APIie0B47XZrPySKi5gZOrJStKJLAvR1",
+	"QF7R+JbI8Xgg2Ce8aOI0TZdacJtaS96cLkAdRNF2zD9pQuQzQxQbzWarYa4+67K4brBxX1FfnTYWC/0n",
+	"neNdB5fi5a8Kt7V/EzZr0Mb/T8bGwWnwt5fFBdpLW+Zlsw6vO1R0vqkCfGvK4wjKC/yKOuVaL12ccuA3",
+	"i4lT9wub1j+v378L16n/IaEDgdq3of8m5Tsk1uKLun1512hNBLXkg4F4bxmHwr2TLbRkinXzjMh7QXA4",
+	"I1CiZ0QK75XWR+164cp7TNfMYYTbuWnuzMcvi30P8+df4m2x5LFX7OGldo08wRLbukhUv2Hc9i4wY2ox",
+	"mnFgSk8xmZfuoPjzTuueYozYX/uhOZfttXXTyVyZvcr5v276/E+LI+kx8/5GZiOeJHhLscXEjyr3+A9P",
+	"funm/wkWwPUcV8D9/NMtgb0AvIbLPRzvdouB14Jv6CLdcCO4O8cnWAdbl72cRCMvrEnDyP50q+Pb/bZY",
+	"EuEVe3g9XCNPsB7ObIhrYKv+00183W65xfTnUn7H6N1ys+mvNPUEi/DRGj6xSlyKcjN/ugVpMKJusSIZ",
+	"zdn3fMZztuGeqDb3BKtSs8jiulRa+hMsjNHaIqe2rS/nFLzKiv4g6CKfyoz/h23L33ijm8MmJ0+t3BMs",
+	"rD8QXFP/yZ9kp/0VRLEI7195giYomVX8Nq1Lp6dynBknR7g2gctcRkVuvC8ZYSIhC8WyA1LTBnVdNN1G",
+	"IewWCuETaTB/SeEtqridob8ZzqX58qnm708sXqE+ba99qze++t2c5lNN0TFVLFJMKJ7zO3v9f4s+EXlG",
+	"ecrFhKiUqun+U83rX0p6imomisZrai6gxBmaJ5FJbHq3/BRz/lcUkKLqrbix7FE4wEkOfosyKxzyk7nk",
+	"AhfJ3J6foemYKjL0pJYhUXT5JFP/KGHorykCRb6B9QKMujd2pbx2wRQrJJmzDIy6UhRBD6sEox13hxug",
+	"KvsPXOVsVr93OBeawMwnhOdsFhKQG6RIl/b6yZPihs7PJ2czdQD/HdrLiYEobieAdEU8NcKFYiwhKRe3",
+	"wIqNMzA69hOaE55rIkb3g5AoiTPDwbFsIDqtTosMx1xQEbODWfK3osuR7vKQyNGvLM615IL3qtZSzpkC",
+	"xy+xSFM6SllIRiymC8UGAu49ILrB97RDozpVUAJt2UVVFYcMmrOJzJZb3VN5kx2b8nrZ0WAfnAaLBU+C",
+	"MLD9tTcnlQuSMDif6Wpg86Tp+3Fw+q/11Gy+//xLlZrxhe2ens2D4kIGp1W394qn6VYDHfE03WlkF6lU",
+	"5oa32thP1ndIdxMYXwwfk70fbi5CcnX9nhwfttr7pXYTmrNIn1YbNS6FWsygvU17ACW26EO9zYwlPL+g",
+	"WbLVBM/pcsZETmKaJWQP/mseqf3dJr7kn7thLzy3XDMpI6Z3tz6wmnpRa3Wr1ix5PlyruJM8ZttVjmV2",
+	"mjt0dag2pZ+u2FleUfT5+K0u/bobOFf4wX68z5ItF1DqEjuN+UMmk0W83TX9HMvs1J5W/LZdU4VldmsP",
+	"nes25rClkxYLN7Dbgv8r/cmD5HG9GN3Asx37YYrXe3K9GOF18QMdeEzrK5q+ebjdz773wL80lygxKHcA",
+	"mv4V82T2Yo2V2/X8peFwa1q6uqTUsHJa9tP9H4iIDN/PmRieEiFF9B+WSRQlQtBUlyy3R5UUhMLhqCVC",
+	"y3KgPB58DTU8WPJKUHB8G54SvxwlcyYS460/pjxl7ohwrgGaY+NApBWdMqZ3DUqk2DEtdqXQtfLRB89T",
+	"lqCcxMRiptdKz0Ngz/FA82LsHfhMYk3eKngiTSPh1v20CrqlNeH1gHxkd0wssJeKgKRnBpDCkN4wNgy1",
+	"fjSiOfx1yeZS8Vz/+foTXtd/pDm75OMxy5iI4SMkPd2vYTgQw+tFFk9pNoF37sclV9AZeDinMQNurH8Z",
+	"Vom/9dQP3+dTlg3P3JFte+pkAV3MnGLQAaqm+t8fhJqzWPM4+OIVTS7ZKFf67594xm4yKtRYNzoQa4bj",
+	"3sgFEEj57Ssqbi9gRFDvxVSrF7rbA2H6jeFDM0YF10c9hlZIxUqHClhfrJQCRJNwvZAzLmguM3WmJ7KY",
+	"JiPtm7LgoKL0W7JHieCTab5fJrPKooLHt17TAOzuekmDMGieAsdLQCfSvMOsoP+3XU39zPUycMee/QkT",
+	"EvhSXODED6B4NQ208uuWLQgDu2pBGPiL5ve3tjBQzK0LOBfrZdlgJzVvo5vVewg2vTltzXYanmr1DDYW",
+	"row5V+FTMyMrPrVHPnx6niQc2UzxNXXPbEFTLZKO/sKSUZkCyl0slqZ4UGtOf4RVrZi4kl99g/RvHO0y",
+	"Fsss0SSLvE3v6YSlLAdmqAdqGTLa08pf4yeX+H35G81Xi4q8wZ5bHmqKNfe/CAGoHF5E5TJjiTWihgSs",
+	"RvkiEwh/4NztyN4wlmLMJwtjlNDqNhYa7jd4IcpNNW6yicJdU7cxkqE6HP30YDN9zot3qNaidbVu+/Aw",
+	"apNYJo55xVhmm/prwRMrm+o0NUVUUb4cVTW8fB29+mm4v1FntjNE4JpupE0VUR3V6u2bdbUmcjFK12jf",
+	"At2/P7tIkWojED5AUi6amnlwVkx0Sd3dO5Yi2b3WIkylNif21dNMih/4Um0K3wFJbdDrukzdKAxjbz/Q",
+	"jM5YbmyRdaOhuYwBd2suvLg2zT9mcyo4Ux7viOauvuH+GeE5hI0KSTgGUAlJYimzRMsGTDXwGfTm9kNR",
+	"Cw4DFSzSFCQSvBua8DsmyB5VhI8JHelu7ock5bfM1FTlW0tvtcohXUVI2VfWtCtr+hPt7Cfdb/Xd5ey2",
+	"1QN6JgVbEormWLhR47kiOf3UuB2GF4tMy4XLIUZPGgdxuPCcMjxV1UBYKofz3qAcpVzcsoQYwy+evxCK",
+	"eEaGrzJGbxN5L4YhhgE44/03yq78QKipvFdktDDR61CYpDS+VSGBCw1s9EuY412HtzWFFwXr9onv5D2S",
+	"DU6Rmqd6KUZLvRpwQ7dm8YultivUvOV6nfZRecOZzxuNMN9mUqkfbVBouTZ4Z2ZqD6GVNNHs73jevGP5",
+	"iobesdxvRur1f0xLN/QTtNRwwtxAeOwnpok2ThdJgdGFa6JbBA3/oVs824Zub0WHaJbRZe10dKv3y8pd",
+	"XKK9SrSHfWVVLKQkn4Qa9jTepvkbun7qXNlRlxt8L4xhZs6yEpluNEuV8YBa/PmBCcKObDA7zRePN3CF",
+	"keXlCdJrnhCKuAMrpommKcmnGWNVrrJ60jahadiGHKPCmgm6iYA/0pw1nxUX3t62C3KGYoqDm8Lh2hYf",
+	"PJocMddnk37afgCVBfVH47EBr9lfGrlcESJfPdKq8GZlrXO0rOFXhPqkDq3opQ8zxWgWT7+83lmNu19j",
+	"DS4zcRzQRstZszZsamL3i+HpZe/nbVvlzhZ+qCQi98aIUbq9W2fPID8oRoY2uHpIuFA5o8nDQwyDT1HR",
+	"tShjVKFOqhix1RW1lc0XG06FKbD1JPiDRxgHkA9xqA5UYJOxmp2wbqyuvqbB7nTb6nV5l5utEgRC7ejC",
+	"l7uTtYemUK370tybjPQnZG/1ZfnG7Rhwhpqgrh+7ljbTl5rxHH6recwV3xDkpA2rE9OM7NGczKTKSaff",
+	"J/GUZjTW6i8MdkY/fc/EJJ8Gp51+f5PeWSiJzWllapBEHzTv1FAnakdZ+YMmqthIzLBnRbm+uqRRwrbY",
+	"fMBYpszYNEdTSsYcNr4WW3fzjfCAM1b6hBT4plSRGEvs7hbSiMNR21D4kRV98Cqpsjwh8dX2H9mEgnfa",
+	"dzSl6dMSaRUfZFM2bsE8Lg1ewqP5eQId+UaRVHclZsjYeaUZh5r1JFz+4do/O6yU6jLCY2dTq26vptB/",
+	"REe1AABC5mSIZDVEyFgQtcB3T8aKCHbHMojtB2EonrL4Fl+rpRZCN2KQHopLsx1HeO4uW50YJTCYVZcu",
+	"BRqunSe9t0nOZnOZ6T1QPFYLE38iiBRgB8ozesdSQidapSN772/O9z09eyRlyqjY2obuD3IDRycfseZ3",
+	"2xqWTMFv7A+zLwronnXL3yCuqpynqb1Wa17RFShANaMMfkeS4kOUgfZimfCYuRc043J/JzpvQBta1Ysx",
+	"fFPuAD5ju7VdBvSp3+PgW9C54kWaLzLWKAFqnmq/LZuDmYh+uB7uhwORMM1+E4QoVJr10NQAMqpQa/pi",
+	"gjFDYI20tc0tuhDhgjCapZxlAzGS8hZ9DIxls/jMlax30eibZ4g2JxAfZSDQ3zhEBG8K6seaSkSB0YSW",
+	"xw3meBWD1G9W8seGyyUPRap+vQQvd5fPK4BU27oukz3b2j7aG0pij4+CqZcMkE3vrc252Sd0A+/KClrW",
+	"ptcljYup9xPcbWx2dbHCP9PFcwlw1KQjMIduuxartIx3jYoF2Uv4hOd4e2/hf/YbSciHBqvZCt27nejH",
+	"QYvV6p0/jXqA9TSpBQWQ2e92fs5NF/4wR6cBc6tpwPrxCgWV7M2lUnyULgklMzniKdtsL6yAh9v6NHFc",
+	"t9QrZO0KGE0Gfou5NEGlzoBYPXK+fYX+dOMsujgfbjeICoxdTdOXcmb6pHWIBr3KIjfdcXYfkpFmcMs5",
+	"jprOmOA5Z2pj6v9o0JhMhx7WkatAe6vuQeljRHPA7dt0s+mPGxyN2adq08YODqfzQtwKeW/u6oV/30iT",
+	"xPkl7W9qIG+GFmyyl/PSlyu2ymbNIkjhptOEnze4RevnQHH800798NERN7NSAHGguf0RpgpEXPzdWPId",
+	"V/QPwo4b3daN6c6d9p6gWNZ9S3am0nLWjXTFOexpTyuZ27qbm3NMO7DO4ceGCctxPV1B492JH6dZuzjx",
+	"wlkNkSMYnhcG6kAJYimEyaDiZaCSGZo3Q3SUoOSDzPKxTLk0QZcEWm8WjXY1pZKP1stibaMh4RMBvpaQ",
+	"4+feJLPawArLWZNnCAQR6SPljmXKl9lqk1Y+HQfBtUFmxw/bB62D1iBotCZ5qP5sNs+X9nYMsDwU4Pvt",
+	"OWPSROtNQpIRm9I7LhfZimkugmEb+C8sv5npJUeFsIkO9jAyK2cTNLmvaAtljBUXsb4AomcolTFNIXoX",
+	"M4foyUU4BoONoc4w/JWNxwxvqXI5QTMELP3QF3+GDTNqeQzZa3JL2y/fTX4DkBk2cpmwVLH7Kcv0MagV",
+	"qNy/pHzeIL6N6NSmMqmB9EEWEVMjCmv1VCKu9tEyZ8HuZoonXEuPdv5YS/lwTOHYsN+VMVvlokXOrtIq",
+	"lURqPxR/noyHB8TkBzutvwsHYshndMJejmbzYUjMjwkfFz9+nbNJ8WsuvB85H48bZnwgbtk8r5i4S9Zs",
+	"GALP0e+TiiUyWvNYOeQbWN5eq4vGm/W+sD6zCksHmGPMlfgzc3ybmDPYFBscsh+ZMugz1QPWJA7Y7ITV",
+	"T7ez3eQ55lewJPPANq9Mj2nvgQHuIkGs9PSt++fSOGbzHDeQ9U6sOfwKmU8hkEXZiAdN3jzf/9OJKbs6",
+	"Q3ir0BB+uvEVU7M/dW169zdyhdzFJeBxXXpOb4JnmazfwxHhcQP5Yj4MjxC8n4iINseueKQnxeP6+wgn",
+	"DMc1HnaU/aqqPEpVeUbPli9N7V+1rj+Gr84X5uNP5eZTk1S2MAFWPXxIgsnB6hy12XJHk8Ib8zmFn+3s",
+	"iX6vdnUXOvNTprpM25D10LjP+Gm1gZ9lfDLRzFN/OKwl/R4CoOiuXkgiQfYFF/v6fEboK302v3tKqWk3",
+	"76RnFuWexufnMfuk5O7z19wkX8jB57lJ5Zl8g56521/tdX8g759nXutnc8N57n7v6sHzzP3a0UfnuXu1",
+	"rXvPF9RZsQtb6ao1cWYNrIsoZKK1EpSaykWakBEj0tSeM3FA3gNkKlU8Hog5yxSYL7lAiQg0xCFc8Q9D",
+	"MnTiiv5hOccwJAcHB/sQQ+1V7NuvPcfWxztDPUawsH5Qf02Z4qmcqp55rz7aBejZ+/cc3kNrokERmMz4",
+	"DyEuwYxmt4rwfCDsjUZooAvch1oI0BRg9W4547mymdiMMQkIhRUOSQNhTU7Dge7kIMC5Gxr4YuaA/u+A",
+	"3NLiAkNXDIgkVRVoIFZP92YeyM/gAPXMJPIlfKfqQyhIwVwsAj51ka8VxFK4h7I0gZgXewsBGDLDa/Zp",
+	"2Gzge5wz1GNY8h1X9K/Ijne5q0U6KXla1SWBdfeZFf/LByz5CHVXWPHWoKu9k4INCZ3PGc0U6jpa5dhH",
+	"UDh4ewpwSKUGCkg8qnKWmfBzgx1nvGMxIGpuv7EO+2iYoQRFEqzoVUrj25QrW4NvVR7ZdxbLDlKQVz+8",
+	"l5qt2vvPmf4EvzYayodMTjI6a6gf0KJSo8fM8bOZgxJkd1wu1IWcgW2p1r/YvGCJyZCL5T7CZHMxAbTA",
+	"zP4ikwVTBnrwOqfjMbyeMcvolH6Gr8v51eG7MTxC8FT90BbcsyUhHcO9ABssVHIj52+poBNmgAtzOScz",
+	"98CAtc602EQR2FAQbn/6ff2RZcvSdwR4UeVbsvfj1Yd9h8E4SpmWM2METCx++xVfUDVdsewm6UxM1ZSk",
+	"kFhlTpewWvBIE6pp65IrvdGTD0BQ2Bz8ae/nEv0BN4EzmoD03zTTszozf5oSgqUGL5FnKQfSp/gXiTN2",
+	"j+++YzTNp0ASnNZJYsZYjkx8Ch+WDOwWIPejlCtoEcAXpTSwlz9RrlnDG5mtKHGPHzjKL4pe54vE4lUq",
+	"/LsM4fgOc8RXN3EQBm47BqFL+F/eR+jaWd4bAHlqKB3xjcfjIAzKlKx5oU+VQRg4ygrCoERpCKFp6cag",
+	"l5pulRdd99OspObBuGRBGFSWCqBQ9UQGYVCeWegvzFEjkOVDl5Tbs2MHVNcM73bqy4OdlsmurNBzQy5y",
+	"w5kPyDVjRRKMcqtDjx0CMq7uBqPxFO8oy8TwlQo2p4LXn/LG++afwAdoTrP6RRpmX6bu5LU6eyxFbnAR",
+	"Kt5AeJvSZCjyQ1BX1GcvYzBKxHk4NYhUBfIhWjgt3/VzrJi+DB39FJSMbk/cEy/upzSH8G7w6EvpBNL9",
+	"lATbbxQxnuoFpE5h9dSSLVxeL9HsOXRTcUrGNFVaWtHFINIWPi46OOZpypJ9zCx3x0QiM7LQs+A6Y7dE",
+	"MUGu5/k0k4vJtJTcy6Y1Us3BvJYidlwln0JWtOCEUGxhU/H7tISrs1H73xSXM07xOBiIjSINmkxCjw9d",
+	"WCkMfwsfb+3fh238+TzvfICldZQmDS1b0CQ38tCCJxWPIEOjRPiRzTDZyjBPDV446E6lNnAkUSWHKlV4",
+	"ErRbrdb+IyMb3GgedB2f0U8Gvk63+9Wv6Fn8itQjHYsQRq3iWuRRDMAM7u+88A2rXsLW2dQMNGNXJqtg",
+	"gzXIvtICXwFj2oTPc0bswLpkJkU+VZCcrDEH1ld/p3qUycbcpyCv1cwHwBqkcecf8zRHlQuG87ScxoDo",
+	"f2GaM4fCKpoj10wkAzEsnz9DQw02XYBeqHuWpialoDPFQarUkmBQUC44DKkHHInqEc71tarR4AyyfYLp",
+	"PM7TZVj28TkreQipJheh0rpuvY6FZrDZGlY0ivoq4gs7EaBEuGO+kSm4izy1zvHo4al91DR89cKoeWGo",
+	"NW4Yz70afMZzZzbejDC9Ms141JAstuivJ3sK4JwZM1kBJ4yoXKvEjeTqOZeo9d4lzzxJ5Vj1L8WBTaj7",
+	"5qf+LncPhrmUCOGX9drV+zkDnGS1i47lCn95TevgayTz10jm55Ixd4LPL1LUIaS48rx1YinuWJY7IKqn",
+	"kGs35pCPllm/HvJPEru7HgxDr8B2QbrrGfAag+VNiXKsnxnPiJwzzMyotnaQQwLaJNfB2hlY0duiY3oK",
+	"pCg7sjYP/BkBNYuObokdA+OoZL2z4N+YQRcTMegdY9PQ4aOBWO0s4eVaSfOps2yrPFvEt5E1dmfyHgz0",
+	"JXcks0/quVacKxIqdhsaDksp3x8ihnVm42IyYC78qSi5yxXfrSEcTOyI5LPn0mbjb4ukBYkewVZq0gaq",
+	"zZ1EXSeakeOKrq/po5+uUpE9262YqmlISjm2vSSsW/TR68aDCTZKcAPeDFcGs46bAdTj1iIlYDh+lSW/",
+	"ypJ/GVnyq+hUuOQCyOBOpzPiE3qX0T7YK6a5ySYs3+jwRvzZnbqBrTTdiTOteCf2yqLo8jcKLHnb455s",
+	"JFrWZrRhdOuYtIE7XRFvgUcl2CQzoliuz/X9Xd0NB2K1vyGKLzb5r0je0uyW6dbQeFx1haKTjDFjh4qZ",
+	"3gEzWwANu871Cs5ITZM1Xz4qtFZmTtGE7OGpax6PwLXAQIDOSEpzlplOv+JpalwQ3sN0cnBDK1WO86wK",
+	"CFHrYTBiuovzjIM7txTQkGoYNyb7e0t5us3YR0syl87nkInkA81ywbKtp3OO5dQ3Kya2qe5tutxUf6nz",
+	"P/F8mmT0/oJmyQXSYM0JFD5h98TSaC7JLWNzc3TxzAlUgDY/EANRY4X5lClmUog78Re9r85w1TFpAZyy",
+	"NNHbe/itFlo+TGUubccGAoT1qwSeKvu4IYthxkw2y0Qy5LlTesc8r33gH0I1+u41bIwi3TfFLFtN1Fkt",
+	"WiyUedNMJStelko3LNNaZ6pqDNUqvvM4F7ojUnGgG4hGDzps7CHPufoBWhDGQKynDNJIGGdrSWIgwANW",
+	"M56HCOMvQBFb2zsanXouFpmS2RbneEpVHpIpoDfINGH6l5fhAY+zM0/IGYhhYVE/wPaGmuWMWW72uGCf",
+	"8hBqy+Aq5ICcp/d0qcg8Y0C+cMdMB6KoCO4F4N0eu2MCv4BkI3gViD0Bjz0tROz72MXm+nUgzDUoksYO",
+	"QCqbGYlCIti9VtfGPFP51sahJr14R3c3H1mgiJqpmkM3B+XdaBx14OBHmDa2B/MtVmmdNHcN3pVb69wm",
+	"z+FXpfur0v1XUbp/f9+Mr2r/JmCyubQu4aPlmXHoMQ7czn8ldCc2xhHbwNixHoZ+0riXY6pYxLUAojjM",
+	"llqMDJ6rQ6Bd1YLMyCDA1/rhILA9a9x1NnnCxoYEiAxAe8ZeJuXMuLBjhJc7ybTQkN3h9qdK8YlAjVRP",
+	"PiQcRiEF43hhYdeY8vWy4YqRPSvmFmvfMIHmgRVAyjeN91Op9Px9AobidxSB4VxfIUW7HSwCMgk5kskS",
+	"RRieK1uLLac5ql+hpm+2A0Lc9saUhw/WVbLqe+8yCl3hyvmFV52vfvri7dhUUxDytNqJRrb0sZjbzZv1",
+	"C61vGRSaYvWsPLsEklU5hTPOBCMU4LoYED+TWhYyIu6DMJoLkWr5A19+U6ejsgXCXNHnfu82QI9dIYVt",
+	"TCtqU8XmIRJ58ArXrfhWUnmJrr9K6M8voaPn2dYSOlo7Dsj5yFpjRykVt2TMWZooMHsZm5cBnkYDyFMD",
+	"XOOVctGAZve3bJ7vG9FkCGhHwwqGDGbDXDqoPiqMdA2X+CmjGd6Df0XJBrGI3W+TjNURBDBFTQgm9M5b",
+	"psfCZOsuJZtDZW/cpyfFydadnD+Elf3Y6doaKFv3KnsOsOyNR/LnRMrenoaeDCZbL1m8NVQ2SDrW0Afa",
+	"BFda2gCSLHVdCnbWPD6efwXS/gqk/UU3w1eD0VPkLtKqrhHRNspi9EdD7H6+w+SPANcttPiyArJ7lQ5i",
+	"rhdXO1w+keC1nQ5S6dUalG59iJUS1p+51ER7tbH0Wt19czklMP7RS4tq0J3MtVQhOk8pHFi7IXOvQuU+",
+	"fzL5bA0kt56bwvb3rFLi74/BrYm/EYf7T0/5q6G3N4R8hFVChfxH3ecVythK6O469v2qmbHGJyk208Ua",
+	"8bifZ1Q+nvfzDejrZcgGSN16WdwdxLOypadE+X66Xj0I8a0nyAPxdjBDq6C/EeL7efu8I7w33vjINLFf",
+	"ZCU8Z0hI7Rx/FF02im2wA2wqflcctc0Z2XN2NvMBmNrw5f7qvT37svDhT7cUT4Ad/jsp8Tsgi/+++Nta",
+	"qKhicP/p5YkVsNtgV/Sgt5+Vhh/C1NadURVc7Wfu0J8GRNssaQ1He88D0lbfkCnXk7AkeHs+EDwvbkO4",
+	"rQU0lBnPydHJqNVrn8T7m+omTwyVrRc8fwRc9tNRwhNhZcOAPLzs/y342Jpl+hjZf3J2+egUxkgfTVel",
+	"ttXmPNI3JoU0FfUrZhP04encw1MnMJa1YAtpjWfY8NQdZwYDmSs6PIUFM7DDJTvW8LRmUCo7Zpf0fu+0",
+	"NhRYs4s1eUi/1rJb4XJCk4TjSD54d6SAkdnkkGFuWGFWyfC3z0P0xakEWjqL+54+SRK94YylZ8buVZSy",
+	"CY2XRM1ZvH8wEO9kcV/MFaGYnPuMDD9FExnpAQzJjN4yRSSd80jL4hMmyIQJlmny8QXSRZy7eGb0iYLP",
+	"eExmdN6EJKUJ1rSC07SI898+w0RpxbDZPwJ1RnA4kmPDNCCgA1/YWKU15xEpbqRBSLe7qqwhEiN4Fzcb",
+	"5kKjUAzLN9uXyAUaes3iqeBaJbdg+jYOWAv6NL4leQaXnBmhJFnM5oW7GPgNGL0YsVH1YkpBEnbHUjmH",
+	"WBgm7ngmBQJ+bsL336LC3YRESXNyD37tmRSTM1Dce62uPnO5ApUaYnJGyJ+FiYYiWmdeqBX5p4z3w1ZW",
+	"eDNy0JkM9Q5NPdFVMiRTRhOW7Ye6A/9eyBy8DmHVTBgSUYs57P2t3crs5DTxsZo/St2DoYGHlUNfyJ4H",
+	"zSsFuXDqo/Xza/KzmTO8u2pWGp+XsB95j+LlOyEjlkoxUQYv5cFbldef5jxboZIW79CRwfNf2MUPYavB",
+	"udNpI1yJCtFcI2WuEg/N64o8WKMJwxQs5cJOvZ5TwdW0fCzCBrJvpjJn6WZM4kqpBRXxmhTr3Hzx6KlX",
+	"asHF5ILnDeA8+qmHR+Yo6V5zBqUWLDnYpg20H22Xbg7L4GGLTdaI4GGj0iploLTKbnR7/iUg4rAZ1RzJ",
+	"YsNcOEbc2kw0LglpDS6hRkqrDn09NwXBsCwl6u83Ya7rPOquajzWHa1AHDZe22O17kuPSWrGXAo+XOld",
+	"5wtJBVsF5+fGnDaaOsdGsN8PCSgxq/z0zKSuCIOs8+MvyRW/MoE/NxNoQmYq40lWbgo42FimFiESQ+gp",
+	"mdMJFyiyWFHEBRKsRowkACkzELGcsVKs4ZnLgwFu3Mo4dJpPhrBCQ9u4HxkBWkRFPIF0F7WRvKWf+Gwx",
+	"885RrM6F+IRknMkZaesn7VarVSJbLvJuB70jdC0WQ23Ghfnp5hUci9DCuypk9aoxVpXsYZTqPsLLmTdz",
+	"k48D5rGGxJBP2UBYFecbRYYmavWsOvVwQRBDlrgxwB7nNWuX8aIdCLw4h/DWXeJNq3YDWI4mBl8AKjWJ",
+	"zQWckx50ysWtlmr0CjVjo5G9YQG5hYhbs+RvUEukfw61elvj5sMfBM+RvEL8cT5DYoOw7vcZ13SeuocZ",
+	"83C4jBQ9ECuBteCWpgTXlbExy8A9xbd8wnd21g4G4v2TSvANm8SAeG0l5ZrpJXsFCEZmXd72C1zELWX6",
+	"Ak7sguZsIrPlLp1C/xIs72TkHG+6tnaZK7qEyRE2d/4uQaOZzAo1yan4Sm/OnFX7W+/PzLK0DbuB3ze0",
+	"DC/89sgehUAbbpDQGnzG03SrBRnxNC2qLweL7ejNK5UD8q1lyhBFWwC7Dx+TvR9uLkKyWgKJcj7bSAy5",
+	"MDhymzZvYec27UDdm47mW5ivHQuFYs1CeqTmLOZjHmNIazOx+WL3FotdMOmN9jp2d/sG9hTL7nhsfxbw",
+	"ffhgd+ZT5u/Ps8NcXh4DIMtRTpWm6XQJnpsIdLWRp81HdsfEgm2nzfmF6t02b0nuKXUr2VFxSj7phEnB",
+	"gBFtNAfu2F4nPQNbaxTjVtTvZLcmrbU4MgtCdry5vCplvlE/UMw2XysUWUawyYamvrgUoiU54brczEjp",
+	"C4EJwi+LpzIbkr+TIXiQ4V1axX7tf7ojSyrXUV/9/+YiqfOSM3CHMRFqJv5Njm1XwZd/2Xz3B95wu3V1",
+	"lSfdjcUCMN285SI5JcPfPrKRnlld/Cr5jAhDQ3yoRcnfPiCHukpCcj5hhWzzeTgQ8K35ADoxDAsZ3JgF",
+	"wNFNN7b2vnlFFGt53h+ks9pSN69Sicxswk8RszQFBfANg/yaJPaekTFzKVRhajB/6siIPdYZGUURXOCD",
+	"0swObVJQNpeKY/bLBP/GF68/xVMqJuwjzdklHxvpGpOfMvOOwN1U4t6avoMYq5vBbsNPb2zXiww5M6bc",
+	"tL8qL/XcmVy53kew/fRjlz61WGuTP7U4v9zIHc1oCsJHJdqxk/FeTxoMcYn5WViqKteTlYUBBjUyvAen",
+	"DzIJNM2ds9CBbhYGbqj+33bYmM3RDU7zRt25xuvOhv3WeKVXbHmzFwpVUG8IvPJi9uaz6uweEv/OcSCG",
+	"UrD34+H+qaVBS1mesODI88ytlf5gz5nTAaNgXyuFAzEsr4mpBmoprXOj3uUXrY/eL48G/Uiz7hWqz4Q5",
+	"nWcnydqNdJOO1OZiTc8MdW8kgpXWpClWGnnFA3MBxJFPIXElFICAL6Z2UzqarGQ+tHLdXlFCdn6MwcLU",
+	"Y00WX/xy73kMA3Z2/jC2AdOhP5N5wOvyl7IQ1Jss9gN+ecnG1HqvbN/yFs5VmG2jHqT0jSIJ9sFpWA2b",
+	"RvceXF+oIGaIe2Vr3ITfATYjfLpvwPqN2e9xrlbntueFH+ruRhXHZr6MXcU29/uZVvwezGjCvpRlxWP3",
+	"W9tW1m2brZbdP1Q2YpgrYhXgcUPvHna4f177iBvfgyYSWHreDMN2zfI8hejZpsmtX7Yo932NwuY0g87t",
+	"UZMWkoyWpY/mmYyZUnLDG/ctDwiP6FadDtebHQkPGTCc2aKywg9bLh60YFR3zqY2jBK1/85GjMoYtjFj",
+	"mFF8KRtGpafbWDFIRIa/XWQs4fkFzZLCilE8A0uGARsu3psHa40Wz2CyWLsoq40Wbpeg0l+MDW0VRc4V",
+	"p4b7c2JVbjvmU49QR0sLLu+Kurmy5S6omg5PIcMLPvhBGNJnCRopFsWDcldf0eSSjXI1PCU2ZkyOx3pj",
+	"jGhCEjZyQOoZu8moUGNjXLjnGSO5efJYK4krKRci4WJSLk0y89grZ0xFtlo7GHF7AZYDPZ4RFbfG7G3g",
+	"5i+m7N8LYz+CPze3dLjVKoCxNR+jahqEgTfdQRjYKQUU62LW1plCVo8f6nOj0k1Cx9eaQBq360ZGEEt0",
+	"j7OAlEi7ZAApb/qCjuGlpf5GfwuvygZXHff2QR2+hOW/i0TrOt0UrYn79EE7An739DYDJwmsOM6rbAqv",
+	"hExChJIYjm9882vzd2gAtF9+YEC9lQ+5IveUg66JbtxGvrGl3lBer30MD00UBcsQbKdeMSbCuNMfcOup",
+	"4/YsDgK2KY4gCAPTxSAMsNkgDFz1jZupAnRZNcmUQEsRibTTah9FrV7U7jjoo72h9x2YYLzf0R3LoqLQ",
+	"cD8cCN8FpwEDFI5Dz737fir1bBhgzLpuOhAPWXTI3gaWnP3QguYOhOflWKnSheA1mSaTRerfqW0T+eSu",
+	"3KiuRKHv+vADy5QUUKUa7nIPt06t9isvKdfnRi/eGrPXIPL6qL0VpFtWxRbd3nZU6dz3Mr5lSaP+C7IU",
+	"mLFsH1znuCIpFFzRLdPsSMqUUeG3ez2nxYxsscKwnvWZHW4/CWtNJbUGGlcWBuHP3GMHgnWts/PYqdym",
+	"91hreQR3lKd0xFOeL1/pJdzOnumVJiNdvIYivd7A+jD6opS3uwZ2aEYHajoYrKS85ZjxevtOLBQXTKlr",
+	"Nlml1K82lJmyRGHh3Sxj3t3ZR7PCO+AoN1RTV8x+mi5ri1g+vrfo8UPGtJWNPKFVb0qFYOlbKuik0bcZ",
+	"wNcdqKT+lszw44Pt6/82k4v5Zm7U/tgnupizOj26F7vw0zVAm6XeNIFvaTouhRDAUQFCAk+ejiN7HR5h",
+	"TOWZl/ROIY4+YLkDeAZut9rkbL86j1+XR7e5Z/gXUTxn+4RrpWTG4DZvw37wNHmsLBXrSjImfldpCmEw",
+	"uRQuZ/ljqFyVkTJB4t4qiflOaN87E/IjIUArWRPGMtvtOMqY7vuWrB0L7X5dsl6t/2ETJZ5MFjSjImfM",
+	"orE+Vnyuhp4+BceV98JG2w7f67+fXKw1tZZBHUXzgr4uLMneZIU2eo1mgNe686rCgbmtRlQ+NzcMct2t",
+	"ic1uuVaw9wspxlyXreOnNCtIjchSW8t5tmxduLuYsvg24sLo3Wp9b3znPD7huwmdpmi9L/hi4/mAr1dC",
+	"GJgXHuqZXFf9w/eMuEN2VTvkvclfsy0l+cfeOnFhDt8p/W/N7WojHDBvhbw2GzPJL7K5VGynxbdl66tv",
+	"3rgr0JwuN1qYjzTf0oCyKULyR5YyutYBgYrC2alylGamMOFjiLKNcec/pSJj4CVYspPrUWZLF0abda56",
+	"DaBcEPCwXf5sEyRRihPVK71vpo8lm7Wd0yxvXBZ4s/J4olnG72i6++G05W25R/gb3ZY/xPNuMnrH0vMJ",
+	"E/F2i51DQc0YRLwke9T3faN5YRR5rPSDkK9bCoIQWoox5I+QBn+Ui3i6JYu+wzJaskoen94L3BaKbVGI",
+	"Mk4eKHwTzCFYEp1L0+cRuRPFmrf8SpOt442VU6Q4zAqp4pf1Wbqa7U11OxFdYyWq3JaiSQClUHNV5AlH",
+	"b7lS7lon9qUmcLPixQUQGAST1xYO1xSZABjPCN4VWLnmykhmMXtLf2UL+Hysf5IZ/sYvIIey1q1Syo3f",
+	"PFYY22c2d/z1VN6Xmkw4oKkC2hBZzK1zPY/ZjZTf8cnUXkPpRzCYXEoy5ZOpTWoO9PNO5sYS67LGW+ap",
+	"y+gWqH1vr//nixxQqPDOnOvfCDHl/ANoyhNz49dwH8fxA/zaZzXgHWDtcMbdqMRRbPyEIc5XS5jA4al3",
+	"yJhiMEnGzQCIHT4CpTbBFE0W18ItLheT8xEViRSOIKztQ/ea2ne1TqCpuKkXQBdZ+cIPb8TDoE6FgbE6",
+	"F0QWhIFPRHqrlyhG73ggDYg9KNa+4A/++oJTgF089BDwFioos32fCZh5dozDdNSfsPLnOCMP3VSuxLBt",
+	"UhZo9cyoXNmlqbPPKCjPkiux+jaJpqlneYHE9CTGYmXnOv/mSCxdG5s0kRMtmuWY+csWhFQCD7UEfHOD",
+	"JqqnHCjwG7RQOVAqzYWrZnPVFDzA1AsdrjaKjDWwci0lmFAnrglntMiB2ejRgmnXbksmJlww5ybgmVqN",
+	"90zZbIrcaWYwEDXrmhUgiBeYMa3gai4pDsmnmQMtcJ+R8w9XhjnTOz6hRReB9XyjiGLpOHKSqPvKekPJ",
+	"2YyKhGVXRg0aht5DM5rSM4DsLT2BdBjDcCCI9/AnNlI8L39okNvKTdA0vQDv8eGplo3HY8IFca+hVrzA",
+	"t9NtPE+NChi6eXEzHWq+B/DB8JdJfyENOAch99g1eGmg7QlAbbh6YFsykWcVzyaPEILazUoY4KIiU8Xl",
+	"0ZzRzjg8r8y2/8xU5z9CeGTvAWYe8R6YafYfWXw8v2o3yQ8xQ18X3kD9NlHCvgauJ/ohLrk+5uqHXeOr",
+	"GjzaNx9HtQGyNwFZVRMGFaS13ww/swZvpsLeyqMO1+CwNBgQ6vFghf2AovUA9vP3jCuU81L8ywgW5hZ2",
+	"eOouZI38lS8SFI9UvkiWZXI3lQXFDTDI6VDiIUJ62L3KJxF0bBQ4WcYJEn4tMZfNknkmhZL4DJ9XXoEq",
+	"gS+K88eGfaI3lfdOLvKa71ZVjDdWj+EpmWfyDu79aBqSKUsTshA5Tz2DB2CcojWkIqOtlBBD5/Q1hkCt",
+	"QiQrL4idoUJug7/NeDHyE8dXduSy/ffFo1ULCCrVG0Yhk0cp012TS9cYP2zMsI3Ktud5NaNLQKC2h+A1",
+	"oz9ydq/Pg4/8jmX2x/uYUQE/8Ci74+weA/dA0pDSxAPf3HPxiiVKl7mUi1HKXjFwlvwo05Te06X5+cN8",
+	"zjLz9/fyHv82ojVLIMDI+sSmsRRLOLZH+De+QHRlrlug+pyQM11X8fSjefI6ZXea1+MbXY/5BFxEsC4t",
+	"Gb9JJR7xMBpkmVopImP9Ar/7b57HUyZYboK0b4vfplM8u5ACEYrR4Y9yoB73yKljdzRn/6Tx4j//4bqb",
+	"5sk1XQhqop/hAfkVv9E0rPRLuzHVguc4SLM3I3jirYWp0p+e6ynNWOKe+O3Aga7gPRmZD8qkbmhDU6wl",
+	"DU3IljK0mmBWPwgDt/j682LtQVPApQ/CwK48eAnD2jrYbH9hSw8/4oPysgZh4NYwCANvnXTZ8qKgRuRN",
+	"f/EAZh+sHW52i5deb8rTuGLblgBI1kOJNIAGGC0N+BN+jMdKk/2SEsEn03y/FEdfLWnjjZFOHYq2pgH3",
+	"w5UoVT9mTCELHdGcqf0qVUCPihj3ADICmxob58ZkU2jMj1DwJuzpWwrmhxm1VoY3bIaPxsw89Dqjv9aq",
+	"MbxqbruWGKqBhQJKPXiOopxrMscUgJbCMxNApoYigXQDLj2Cn9lkUVDxGRn+NsA4lkFwSgbBp0HweUgU",
+	"w2QNucRHlc90lZ+HNoMNzwcCFspzYDXG1CUZGezz/SY31jUu9W7ooRtDLrHFUrb6HXEUb+inFY2/FwxS",
+	"POB2wFDWBs+eIaSygthOuyx7RVYLxItTdKkGAi83w0qOBL+ghRQf/vDf0c/D/TMykvm06g7sIc41wCg2",
+	"Jgz1MDD1iDLIpOHvKGxwfWjTupjAnH4qm6WB2RbV4dAbYAYT/RE20STl3vAZg5xNdzRt2hc5n2FWWP2B",
+	"3gVgKuciTheK3zFCc5xCJhJ1QIwWLzz4y5SbdCSKpJBA01CwnZgumUmRT5U+fkuIAOfgvY25iGaIrA6B",
+	"34lRIgu6bFimDfwIKoPykFm98W11S7PJ9dCTtlpZ7LrxvnnFTTqTCifwUpNUuDK55GqeUghAdfnpUCUA",
+	"ZNny2TEEAybkwh+IQfA2UweDQA/3tZikXE3BIX8QvMnM429ZNqPCnGRvuUIjxNvMPdAS3FtV/IRQKai2",
+	"dA5AySDUfyjzD1MNB4KeNfYJs5Rdylg1M0WDW2lEaUQZLeDlXzpKPZgBQb1l9+p6qXI2Uy8nPB9JeRvF",
+	"1v4Q0TnXG+V4dEzjfrcfhMEiS4PTYJrnc3X6UpeYLkYHsZy9fLCil6NUjl7aqkZH/bg7ijujPj1KDrtH",
+	"rH3C2FFySHvduH3Y7bxc0WdNCFyMZfPg3ZdkJpNF6lgbGNxKVq/QnXEZuzP8esLyHPKfYuQH/KkFDjEZ",
+	"CIfcDOgTlVyrKiQ0zykUIfDAOPLPXBSHD1Ut50xEBvxWJAOBeT2KAR8MxEC8eHGN7mwHL16YY5vPaLYk",
+	"RcyAOXAg186w1er+X0m3e3TSOzkex8fdTnvUH+J5Y7N5JAMxXDGtQwhmfXANhyGZ0RzHiemWFBnHXRof",
+	"93oDkUtHKSHptDq9qN2O2n09F51Wpx+1jqP28f4BeQ9b2ksUlHJxqyBBVCIZ3tckbMwFI3uafwyEZT4h",
+	"slRzSW3y5IZ19PywZI69Y5kXKRQa+RWm3o9R1qsIR1foI41g9LLerGrfLeb5h6vonidw2Xan25ZCDcQe",
+	"XeRT/cvmWtdsf6EAaFqFXmaTsJTTY58AfjJoqLik36gCyWIg1JSxnAxR33npXrycsXtYutBEJWeMJmZS",
+	"6UwLAwALJbOlv4UNbUGkJNiNX7wgrw1wuT35OOBqfHdz84EMP7y/vhkiW/3n9ft3mJgllwMx/NeHlOaa",
+	"2Z/jMvzyUm9yRy4v79oFhb0cLFqtbkxjXT/8zRymcT7VDcZUsUgxoTikBtUTTQcC0pTgN0Wi+d6B6bEF",
+	"SiYxzTKQgZqyiJgRn5fWRg8bmMIU7gdJeeVsSTL0siQVKjv+NOBR+MWwJH9VMOiZ6e2/zTVrsiR7ijE0",
+	"KA8/RbjoUZwxoGOaqiHRjF5otrR/Zq8aSa7bVSDs4p8OZXvOMogik6KAfXbrGZq5I71W204ddIKmSoKJ",
+	"YW42o3PPKWd9tyP18rNamrOn6sqkr/AIojRzestM8leX+dWsDdzlqYIUsQq74pAdBu9qod8m3xzsLabI",
+	"WKapvC/YvKWKgZgseMJSLpg6Jb1Wi8SwVGS0mJC9GU017YJDz7/RiGanubAc74d6zirEEQ5Er9UtIlMy",
+	"fc64TN1rsudAbT2yELdCv3Xcq9c6tp3QPFRq6rtb6ucnYMxLeYynjhT2zMIQ5pD0OicY5Q1sUbePqXQ/",
+	"sjxbRudjLZLsh6Tfag0EeAxlBLB1YN7/9jdyaXQVNRA/OYR3YMmW0xWIOprAFU+NxhhLkWc04XFOGI2n",
+	"GLMQ+jpQwpJTLfq8eAHqskPZRnnNbRUuqjkazHnnJxRUgKuNArvLNTcQBM4MfQiZCfUTLLjkv1IL4ZBh",
+	"zo1Kf+q4B6aiGw60Wm81V7yPUtL5ErCMsDugjHTp9gzPrQ69V89WCLvLxpXqjns5C3Xlq9MWDmGKQHG0",
+	"mU25qOiGeiQqp0vlK316st97LnY4vhVhqI4FukBUZxgowPttTKruMGAAzFMe6+mEScJhl5HSFTpz8Bw4",
+	"ESQZwND3sIGmUPuFidZfm5Nk/2xdLg1ajMzEy3OFGHZjmcEN3dAO8ZRoZX+IEj8yoak0WZhcd6d0Pmew",
+	"WaHjBci6ns13NmbXcu9iMvX8mWmg6b1eCcwSMghcnpBBcEBcDTRjp9A7L9xSnwMQZGx6sx+SYZG+4cCg",
+	"/5M9itYNk0qBqltl+TzmW9D1alHf6J1oOLIbAdfQpwJcB55Z+JKzRoZPyim5Cxp02bsezrSNgPk4pV5E",
+	"MyEmT50Vvt2WMlYcuX/mJY3cMKeKrtemVQnBcKipaUj2zF9k7lLOYF+Qc42BgyCR7jfI67rahpxde/Uk",
+	"Navqx8m2LYC2nBgGRot8M8W+ACzBNH0/BjAc+x5+QMo+LUO77KmGBl1WSdhPXmLJM7gfSMDRCgR3sEdI",
+	"j2MUcJyPSJ9g2bYnuJLVORFq6WBLSIrlpAsUsNIyxs5cAbiH50KZEdgwEpMCZAi1AP/0e3eFaTMW8W1k",
+	"L+szeY+4PrV+wSw2pYDghtn7GYMKWtk3PTovKxAvXpC9nGYT5swpnjpouqtFKs2cqIinMtNCaSrFRJ87",
+	"n7jS0wC73Jsyu3f2DQPUSlaLDMdcUBGzg1nyt0KNQfxJBzBizpy4Q5OjY9bdL1GCXuoS/OXwkub0AFnF",
+	"ixcwrcKDMzCVTmUKwDGwZXVXEx/QpwCIgm2g6b4QCUpJJQ26yVkZa8mBssLSw5tS/Z6VzcT+edYBM7wb",
+	"+skww7plFlZoyjyrLGk2ylYtssAn0SiLm37oWGiBDpWxsuyCIqwxlA5fZYzeJvJeDMmed+AbKjQNh1bU",
+	"cDeZBpIUerzvE/tZOSu6ptpiS1gmadL1Wi4FC22eKzK8oZ8+0tww/j231PrQWYicftISIvRe7aPnzjuW",
+	"28HqgVvb+dBM/YcSPZWwJjVJeTkTQ90AwDtyUZYW9o1iiqVNxeDSgoINeBOa1VEvXuCpP0Rz5Cn68Zhr",
+	"Wy2oEaHXVa80SkFwn6+QVcPmX+pxFkLLmKc5y8gQG0TmoiUK8IkrmKljRbgYL15AQnrl71vF7phAQlRk",
+	"b54uFBm+kwJPWCvbqP0D8j34j+jOwkmRJJpZgBPjh6nM5YX+zvHmqwQeKvv0rIlVFPYV8BXULNn0G+3W",
+	"ZpTO5mR+4lWNojlX4yUZBCWnQPxmEMAaDIuIPmV8usyEhWT4Rosq77SiCFfp1P8hlzTNIWeXMg5eGKqJ",
+	"v5zbt6mzcP02o79kKTMPzkBCRAnFCbJi6RkQWriqSuJ0UBDHnX3bcF1w2yls/BlBNBsyAjFTHwM2CdZP",
+	"ppHheZzzO54vwUtFDYE+YOVisGkUxslSyivyxkxyLGcjLhhmtzt/d4mynKET6yqVZRTqNOQI377/eIbk",
+	"jaIdquJgp9PMI87TZUj4RMgMkXMVO3BZSQ2MjOb7eKr6WbzIaFmae+CQQpPaUItnLjsVkgc2K2RhHTUz",
+	"rqvttVp2w37KmQCzk5s315kh6vrebxiv3muYhXjPXE5qKVjlPE1xY9zpA0/vmNealdn2v1GlU9aJg9wD",
+	"/Lmf0hz4gH2t101zfyucrVRwdFeWKOQWZU8JZHceGvWMpyl+7Bo3S5eyZB9Z0TilE2uEMsYRuCWiOZ58",
+	"uI3vmEgkRF4oq1kZ8RfbRaZuxuR7epovNPHOJReaXG8q0odLGT7EzqSM3mGN/itPJ/rBGDC8MHC9nMVj",
+	"SElaZihE8dkccD81VRpJ9Azh8qCYbm8PFEZjl9kv6IgnpkInIYZOe6ZJ8oan4BJSTo8N29yJw2CHBT5f",
+	"CPBwXy4azD5mnK+chYeNF4rC7jJ2tC6cWQutDIOpQW8+I2aH5ldObxmkcrY9HfMUZeLlnOEVFCbjDqHj",
+	"emt6vk5c5FIf3CwdG0IpuAekgXP4xjg21M8T4xNmzV5kRufOUBWBoWpMebrI8IKi1+qWT1FzlpWZxYsX",
+	"KAGBVmfOTzdyODVNnk033TABEU6A+8BoK66TSB7uODX8bI+KJLQnP+qISNt3BgkPy71aYjkruGr1Blnh",
+	"HcvAnvFaC81cTOxJNghGVPHYuGyCEQYlAy7FICDSlMuZMDKSMcL4x5Z/aoGHEoulSMpPPul/3pkE9hxP",
+	"NHNoveJZPr00+UTgx4eUAuzm8H0cL+ZQyJxn1k0aVWmTdFQTDWCDmVEX9jJM/WfwO/VZpbllZARVI0Hr",
+	"hb1l8/xASxs53nMaS4hWvRG7jKBQ44RcOy/MGIhTUCO13OJnhgdSQUcPLVLow6HkWqLrdfrpDMzqvmeg",
+	"suolBkrgsAv5tRh3aKNfoDP3U4k7SktYB+S80eyxxidF13GV05RTAVc0ZlbRIgPWHVhW5FlgIINLCi6K",
+	"awq1GNmJGhfWGDgKwyIRpP4JU2ssNnqRAKNiEOD3+qtB4DxIcKp8GDtcFZgVtFV8ymETa8IwWuEMM7Go",
+	"RZp/o8DIZEsPbVJbshCp5mfYUVMFopGVY7CpvRzFvefFhcI6+QYsmyS0zKJQkzVtVIJ98WD1Ydho7vl+",
+	"Com5//Mpy+65YvuYS5QIxiFaxCyKwPQ8RUec2lmRtvzj/sBYKGhqrwqw8yjIFyIR1uCpYA6enlC0Wsxk",
+	"PYVr4S28H2rhkpJxxtRUbycQ3UuOrELC5I60TrUQJglHwc30mQYbmwxvlnM2JHKRK27iThX/ZA8P8vbq",
+	"7Ws4UpR38nXPUGcf2ny2tjk86UZUscOef1KahuEEhWYhqSg1R2qBraIp661+dgPGDD3vhomgdeMbRbgR",
+	"WewDPBA0o/D4EIpAhSprFh+kV2OlMr4yxmqita2CRVsji4NOtCzPXthpndIbXmGehx2jj80Rm9I7LheZ",
+	"ZaZDiy4CO8ZcAL54YfekfxlVvso31+lIpVSQj28uyMlRr48SVL1SZyjxq7IJnc+qQoo+4RfxtLjLhL76",
+	"9ztokSk8zBIGHi+CKDieQHex17m6iX3XhlEFtQoMFhVb+wdQuU/N9vgvCFKgKejplIxYTrVyG3EjpuIW",
+	"wulH/qNQfOm0evse7c1kAj7xZ25K0WpuZ7bTapk5xFs+7Mz3XNyqFy+QVPQxH9MsW1qtyC1rImEo+siI",
+	"Mz5ip8a5C5QNkGvBT8vatX0bO5oy2y2QB1G8CK3s7O1aTfrmXgasIHjI7MHEeTYVLZ8X2J1O5UcO8eHy",
+	"DUqdZoPjED1WTfbKvgr7L16cAsf3SM7bRoUFzRnsK0Bmxsa1HmEM3JFy9K4K6q4y5P/9v/+fQmEMwsBA",
+	"rQanwV2b7MH8e/4dwecwkHMm6JwHp0H3oHXQDcJgTvMpeCyt8xKgCcTzzKVqCLs5TxLli8h6iv3Tp8Jk",
+	"YcsX1hhzUwQSdYgkeZ/R+Zwl+wfkejGfyyxX5IPM8rFMuSR4009u8J59T08sF3o+FUud80qsH+7DZeql",
+	"FYlxZRKWs9jEaaA+sFdzDy1J2ftwV+prz1OjfULxsg4ADhMGEKqYBpac6TroiiqMjFUVkIFChnBPdmrE",
+	"QXxhnZuQha+Wniu8uUjOb4ww37gLJ/Liha38xQtdadMZ3TBRuQef7TUE9iYjpQPxP4GgXpLSC6l9K0F9",
+	"f/dlQOvBqT99ODfgXYC3HnjKoItEfa56rS4SZO3Nqqu0Pd9O0OCtZq++BqI4lewV1r67t8NbKOsW0nAT",
+	"elq/f9K8cCAg8V8APAOP0qskOHXIYOo8SQL0FmUqfyWTpeYMsRSasQO2yBw3Hpfi5a8GasFaavTfmgPf",
+	"TBm9oNlICvAfVYvZjGbLssOku9TUHxPzteYU5Jp9MgureZ/1efZcgXR3Dw9fvzl61emeXHZ6h93OSa97",
+	"2W73X1++Prl4ddxuRa/PW603x28ujzsnvcOTzsVJr/Xm8FX//PjNSa/fvcRABL0E4KvN8yUk6x/JjEuS",
+	"0v9wDBaAwypboi93cHVTPLpejBKOSrJ7Gx32gzD4ngvWDk6DHzkl5yLnM0l6Rz3ygVMhif7gg1Q5TU2p",
+	"bqvTOcacRmYfBKdB++S4H7VOom4rMC9gQwSnwQemYppRsvfqah+CxrKPbMJVjitpgb2C83PSbrfPzzHs",
+	"leMSd8f0uD8+7EX9o/ZR1OsfdqJRdxxHnfjksDs+PKRjeqgLlHVFcJllCadBGLzJOBPJ++wNnfF0Gfyi",
+	"P+ZAF8E1nrj4m7QPWgetwL62i/a6ddnrnrx+3e903vR63cPjy4uj49ftV29etbpH7dZFdNnpvXnVbl++",
+	"et1tX/YOO+2L3nH76HWrc3x58rqtFw0jak+DfMroP/69kDlP9LweGArUfbRMCclNd9sonZdM73xEDMHJ",
+	"Pzrs97qddvHJG65itzQ/f/vu5+8/to9+OOp86Pd7b/TaUle3pW+XNKgAIBAy17wVIIQLBhacBt9ymWnu",
+	"p3LqoZtAoIxI3tLslmnWhKYWPbs1rhWcAscKAww1Pg3+3j0hrUPS7/f1/zV13dBPNmVPXCaKhvHcWCGE",
+	"K4UOzwgO9BAcl+UW50nywd3BYwXNYSO+jZjm9CDwHdL1YQge6uYqRrfeabUez3iahmCLvLwuf2+HFGw/",
+	"C6sGXpaQQmuPcAd+gcFmj3BwJMVjyxgfMJGTp4oFYYC6CQy6cL9c1Vnz8Uvz5VUCAwQPYEStB9H4Rp7r",
+	"zroR1aVB8LcGq4wWUqyvXXmITZnjmoTyg9rxE3vHj+5P/QjyoSv1QJFWDrTq8reXEKGN2ZKCf/746vVH",
+	"3vr0/a/n//32+vz+6tsTTn+9P/6+/Wr6c+fH/1xdXk3eXry6/vBrPx3NPt79z0xO3nLvu1Y+//m7d6O3",
+	"y/P7qzf/TL5vvbtLfuq3ri5f//3D7MfFz/o7fv6fq8vzyajzz39/uLy/u/npx1v605uLUXc6entxfn91",
+	"+Xbytt0qvp/MW/HszXz07Y9L/f0Ps5O75OL8k67jh197f7+Y/Nd/AfgAsBZ77h/Mk7HepAbhzqN//UIv",
+	"47csf2DdPjon5Yq8PqLxLWTgyUEnqa/cKoUOUm1MwNW/3Vqzkt+CarduIYH1NSzlL2GAt1aGQPHOxUaS",
+	"FZqRZRyFdomBV4Ai0G59NjPkbjHejzeeLK1QGe+WwvWppO4IKRjJ+GSaEwrWG1AQuBT76+fE9WanmfkM",
+	"IZI0i6cPDAU/YsoGrteUa2cpdUs/5iIpGxYL91anMRt3zf0iTSrPnVqIIm/VIIjGSTDAGtPumRG4t7EL",
+	"PpNRsGoRXL12OKP1VStItU6ZZkNXV9KJEZ8dKt0Dy3kBDshqM55r3fMb1x3dgfWJUiyhMa54JpU18+DQ",
+	"nLZm0FbaqL7E559hv/bw3G86yZx88PIVTcxxFkCR9sNFfhB0kU9lxv/DEizU3VK+cJdwRgZ9QLwAB/rL",
+	"cpnNRQtE22qQK97IbMSThAGQfbNPvKfM4kazqDkcXWaL+2zrKY92+hnlAmwjaMNaK53UFWHrl1MxsxCa",
+	"Zowmy0LquZ9q+WG9Rt6saIfWQWDjG1ee7z+JwAQE03uYyt7J/I1mJkhhxw8XMI3c8BmTC0PNJw8XuzBh",
+	"ClCgs0GBGynfUrE0zSldrr/JToOIX0HTa3DJt1QZeir9eVKwlyAMcjqBw6vghXBmPWCFBJFvtSWyWfb0",
+	"mJoxndVslFr1QJsayDjW7jgQuxsez+sXQXt4Z7R/SoYVIW0YkiGf0Ql7OZrNix8TPh6GA2F+/Tpnk+Ld",
+	"XHg/cj4eD5tyWAhrUwbvBt9kBbt1xZXUyvso3zOE+F4hEIZk+fqwfMfTEL/zkGWpWbTfUsmzXjIfkvHD",
+	"1iVKpGARCKwfLt+AFJIQX8B+XiPTDtaXL2tQKZ3aG/bxf52itYtdRJP6w7aR0u2KcXsFBofxzc9lJ9Gd",
+	"wxNwxe7BFvytYYsE41b3ZNwf9aLxuH0c9frtVnTSOj6MTjqjdo8eHrPk6PgRc/YRrjRXzVcDyhweDgnM",
+	"3NMd9tvOqmGG5QQbDwuIV7ViEG8PD232541r0dOHydbDwHFwKyhvVNHbaqknkFhfURfzCfiaRVCoxVgp",
+	"YkMh5BlgdaynQTXEd/nguXZGyn6G/gEWem01XOfs6/NBt+rdCz4dSX0RLUXvAs3H3sncSCqbrfyberk/",
+	"rrbSkNNrc7edQlgiVuP/qh98Gf0AePRuSgI6iqzWET42+sUZyKs8nnoxJerUd6U2/sMqRIf6kKQYGjEQ",
+	"BkbCJCNAHxNr5LMO0ZqLJCxlJgkahjSoNR4OA1HVNFSDqqHOjIMPXuyiXQ3egKNRLOcMtZGPi5QpcGU4",
+	"r8eIkNlCgYELblPPysEiuA8Mc4XLBiGNTmEiTAQhXK0w6Vs383oMyqoAFPQD2i0GpRaAYny9vBgUP/IE",
+	"xAJ0HeeFu91rExy6vuZStUTN9fRrGpIqd9EpCAaGjorGM6hAZGpiTibEpUBVkRksUzXExfjOZ7kKa96C",
+	"pX6BoRTttUrOGN7zW5AHNNjUomP0IUK5AHSdYvaatMv7dQE2jdE1fjwE9LZW53hF0I0TfBvibjxC3DHu",
+	"RncFg2bInE7M5W9YDrqpm5oqYTjgnWbCcA7IuXGuU3mTW9uqmCP0gzVh9C6Ox/hy8oTIsQ02TanKQzKF",
+	"cH2ZJoCU4finczyCQBiMdsWbHKqaItnB6UeKnAs9tyrPeAx4CmMDlJx7ZuTzUg0l/hD6XQafX3QlNB7j",
+	"ELIpkIkMTbyRF1PEFUbpnBEEZwPXaMNxgHJhQuFmIDkg5yTO6H2KWwur9KbLOtyP2b2NGRvWpj42/t96",
+	"YgwkKnRqSOKplIopCEMqOyqv3gTlaCkTpr9xwNRm0VJQ65YBU83RUuhmumd4CUziqnAphOFwrT4cJoUk",
+	"ul2k1NowKcNCt4uUqoVJkb2FYj5ogHtv0QGbWRICCueUrHLAtQ7Ee51Wz0Yv4TID9gMekKB/bO9ru9pM",
+	"turedEsV/1snMK03kKFsYQQGqpc5huApzRqLe95ndsUqnTOAvg6HDHgYGSlJP93QPtUfx0n7pNuNOp1x",
+	"J+q1RifRcS+h0VEyavXiEYtZ3Pk9nJcKAUcPJj4c9+PjThIddto06sXHNDppdUdRe9SiJ7TTHR21x9DL",
+	"UvpSi1cZdFrt46jVjrqtm1brFP73s5+Xqfii1fa+KCUBhX6MaZL0R6PDaNTrHEe9ftKPTnrj42ictJLj",
+	"kzGL2SFeyaNb0um/gl8P1Izn038YkjuIEee48c7e+CtVrkbDwO1R88lnz3MLGvmnnOpN8k8qgAyc5AiJ",
+	"HaTWIq51J+Ddivv/MPBFTIDI//643eq0u7pUORvYLvPa8ed1B4sXbtH1RkITrBxaTwwEi5h4IVCetiMN",
+	"B3sus6FeE5z1hyyHZE9/S+DjEu/Aszw43YzsSoTzL+A8BmDD+OidX7Q73SoH0c+RfzR5eV5MM67yeLrA",
+	"2/yyi+e3r9a5eH77Knr97tsA07MG4+PeSb/X7kajce9EjyCJjnvdOOr1Ruxo3D3s9w9PwGcw5/lClwdQ",
+	"Hucfeq2HNZZZQj5KmpDvWJpK8p1cKPay3bWOpB1XSopJqZqSF+mr7zpd0v3wP5BwCEe8TRdf8TR1c4rV",
+	"V9xRu1G7E3XbVXfUd+ye/I/Mbome25C8+581Pqnt8w7p9vqHT+STigo/FxPgkUWm6c34apmtNrPKMLjk",
+	"LKcZWEV4xgy7wvm5zPgdy9T3PGZCuVmz7qlNHLLsmmrY23dUvc+pKWZ4Ja7cZtvDYiJd0CyxnbhShvoN",
+	"q13l/mq+rnu+GorzEKqC04CJ6IfrsgsssoISlw1OCx4bBqXQNVtvJQYgOA2gXutFW+QjPA3anW6vX3Wi",
+	"vaDZHJPjbOJC+4EqwN1028Y4zrZavU4L6j88Oj4BhHotA2YsqY8bmIJ7fz2nLuMGtFxkOfglDMqhD8Fp",
+	"8JPeWxTcvQDb3uLQr/bT9XvlOejiiP1Tq/kkCoMfuaI43s+/lE5aeLT9ObX+SqYAqLWsuqxgF8FZ5txC",
+	"9ej3vKpBM8yNlJqrbnrFUi70hFcsYWAuO/Cs37CaUpHf4ZomXHdJg3c4GBFuxBSElsWsFhnBaKazpksY",
+	"ta+VzkIhoSkazKjYHTPmD3CHs76QuygJvl4lrLxK+JblmILRi43c7SqhcMItXShY04M9Ocs75MWLS/fF",
+	"ixdkT3ERMw93e/+ULJRLWmqNDwjImyUsu0Kcb3xqINgOXOBYEfAMyGIWG9pYDRqjpeECAO89TA4JGk+9",
+	"nFVF5EHZpdnGpi3EnPLESy8zEHuxFGqh9zikjVGhzQ2jW2DM4DVi8QQBr1mBXudfyUIOsFSCTxIkTBpx",
+	"NN1xcSd5bHKjqMWsnEPgG+X7XnNV9fQa0RTQ9gBAF22DGWSB1d/CPUcINGLQ0sAMC6DhWe7BH8Sm1FmB",
+	"e6AbWg4EGvNJkZQlhvuEJblnGVzOZBOboKwh5m+FF1UJWudRPlTrHci3VOfee1EvD9qJIB+p+fqZfaZ+",
+	"Nxco4CQd2qa9brsfHbHDcdRrd9sRHXfaUa/ViVncPxkdj040k9lF3Xdrt7lnkAX38HbFs+v5HyGbk+7o",
+	"Boq+JgzoHOaA8tgJRHNadlixAvhafckHbaPpD4P3jqP6hoFtavBsCV52yyDp9Fvt3gmLaOckiXrxUSsa",
+	"HbaOIto+6p+M6fio22mVSluTg15b/WJms1g6mEn9o+iqRW4MTqM+qAEW+FFrQv8d/Rz4mZBan38Bix1y",
+	"IjBBfMDc7Up5tdTqhF9mdktVl+rVen+hmF0AtwbNwjwwZ4FTNgAlodW7afdP293T7snPzhnwt+DSRweF",
+	"C/kRhgm4rEX4JNEzYRvVpI92gP5xp9Xv9qPRyfFx1EsOx9FxKx5HLB61T+Ik7rL+sVt1XeDwsNdvt7ss",
+	"OurEcdQbn5xEdHR0FLFer985abdHY1imUqo1P/fYZ9ANgTTt0vzyeZddrUuvV5Bgc8hGqFdMV9B8aleE",
+	"Vk8AeEhq9T/9HP6uXnBqRzc49Yf1YSN7eICzpAiMaJLO9p/C2S2s+LJ5coSVFx7v0va7UNYGilQhbe+k",
+	"UhXFt1euirJbq1lF0R0VrqKCrVWvouiuSlhRw2bqWCGlFPJJs1YWBp+iQsOKMkYVpo/eWmUKHlLwAEXr",
+	"STS7TtTuRK32GWBfox8FqmVUCLkQMWJqkHaLvKVLAOVBJXAgDBS46YzrO3mctgcGVeVDeJURLD0Er8Kx",
+	"A3K8oIuQc5bGbwfCosDBbKsQlDQVlrHwDHavAT7PWFSpxbQICt1AOGAyG5PDFd5dJSwBsHfIDeHBypgA",
+	"VQd4ltCcntrsEX6FG6KaHZBzM7nuuh7RiJpUNnWKzjD3NEvU9sBrVAxEo8K3gZ53tgqHdCAQNsn3VC2i",
+	"erbzWjB0NxByTIa/fR7uVz0Wwoc8FnSptSopTNOjddG3ds+u00L/Umonppsr6T6s3T5utcdaaekdR71W",
+	"uxUdH427UStpt9usc3zSZV1QDzQJliN3+klv1G4fRT122Ip6PdqNTvrHrSjuH3fa7SM2Hp/sFJQBy/Kw",
+	"surhCVbYj3ouHfW13tkbqKcVJuCroVvMB7T2wD0IMPp7qkgihcmdAdCavM6J/ryifZ1qt5Dva4W/CvkN",
+	"Qv6wOk1D/cGwuuuH/4sl/y3oFrbllcjlFRyqG5JXpdBThsJsRVurY2YQO7bu1bge3PyB6JffhSC+6mNP",
+	"o48B0T50ObZODVuhszyobyGC9+rYHIdF0xCco+X4zXBeQsddQS3AsBwE6x5b2JcIM7p4ON4ZKJdUQZYV",
+	"8k7mNhAAAhXAObyMOr4WVbwGKd4U7gFO92uRy1cgZ9Zq1zUNAu9r7+NBgK7tq8DBZ2w2Ar18bELsCtDb",
+	"lWjgkBQik3K2X0TMIMRwCVPGu44rkjp7oOUGhR699/0Cnse0yumSi0mzZ/ZOuOwG6/7cYKg/Jy772R8T",
+	"kx3c6RshmB6ByW7jUp4WfglDPhoRmNbpmqswmLbUHR7yYTUyoMkZAF8PArjNsmv017oBfazndsUfsCDJ",
+	"nV3OcKHXK54/ARq6NNnjyWjpHM2Mr3TB+hZprv5YTtGhzwU3uBs1dPbV+/mr9/NX7+ev3s9fvZ838X6G",
+	"o8iKXU/pEY3HE9oDN/DgAfEmxIt+q/PzrEl4fmKv6C8Fo/jVufXRzq1IUo/1bUVUitWqOG4gVFUak0tU",
+	"gspIBf6tDK+HrSUDUVw2PkFqDw/TwiQvTtk4J3IB+c1GKRW3RTIdyC2GF3elHNwuh4XWfXR5k3OUxnmD",
+	"zr5jroYVmcpXZWuwadpCl8deJKXUcZitspw9Dk0UKxLIVZLEQY4aDyu8PlBEcECciYaEc7PN88xV06Bj",
+	"YtsHMs1BDy0wIybqrcMv+MnobJ5FSC2MLYI3rp+Xziw8VgdJ6tB8MWw++m3+3urJj51ryGmnIE9fKbHd",
+	"IPg0CD5rCobM9ytz3oWEikpuvoK4YOoOkM71fCBwSpHpGImnhs7itqa7YK/ZzaaYJpvnFf/mhhwnmyQ4",
+	"sRA5iCbRCPPabMdZ5Q79IKZksbEedolehUf8NWfJ15wlf4icJb56Nu6OeuMWHUcn/f5x1DvsjqLjXr8T",
+	"tY7oySjutXtHreMqKufJyUZlnjQ1ym/WbdflSPncqCwV39Wyi3z+4ulS/iBJUZAhbYH9mctqtl59HODZ",
+	"878jU4oRJJ8BdPH3xPH8y2Jwhv+rITZBGLqhcD5ssqCv/z/2rma3YRAGv0rEaZXI6LHKXmU90AQtaMRE",
+	"gWynvPtkG5LSrVqOm9RTq/LztQ0/n23wt9X/VwIA15yUY7Wwm4HmrP+9Dru1Al4eOf7/qG+Cd7Rf0/xj",
+	"G+qDQxfluE2DgCpUKtsKg2/fhRTzhMylj3FslHK+1a73ITan4+moBvOJv+W2P9bUNYOvDHzYyQMHI8f5",
+	"4mzLBZE8DrICSqBGIc9OR30oAEOjlB7tM8LU2Izc1Xfw0mVY66FEZaTKhjCbLusBmWnjG/cxGe68/qXf",
+	"lF9uJhtF9NFe2ybbU16XD7jikiclJ1y08CZTgIze6q7D11egHZc/otPcLFzvTJA/aVL60UDNF5awlM+H",
+	"bFrMbJ9BYnrrkFjotAk/6bqdDDEw7dI+KxpxQVNNivT1LTuUr/m3LEyolbqfl+UrAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
