@@ -61,6 +61,9 @@ func Parse(ctx context.Context, data []byte) (*openapi3.T, error) {
 	if err := doc.Validate(ctx, ValidationOptions()...); err != nil {
 		return nil, fmt.Errorf("validate: %w", err)
 	}
+	if err := checkExamples(doc); err != nil {
+		return nil, fmt.Errorf("validate: %w", err)
+	}
 	return doc, nil
 }
 
@@ -77,8 +80,8 @@ func DecodeWithOrigins(ctx context.Context, data []byte) (*openapi3.T, error) {
 }
 
 func decode(ctx context.Context, data []byte, origins bool) (doc *openapi3.T, err error) {
-	// The loader has panicked on some malformed documents in the past; a spec is untrusted input
-	// for `paxkit lint` and `paxkit mock --spec`, so a panic becomes an error.
+	// A spec is untrusted input for `paxkit lint` (and later `paxkit mock --spec`): should the
+	// loader panic on some malformed document, the caller gets an error instead of a crash.
 	defer func() {
 		if r := recover(); r != nil {
 			doc, err = nil, fmt.Errorf("load: malformed document: %v", r)

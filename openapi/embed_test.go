@@ -1,0 +1,77 @@
+package openapi_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/paxkit/paxkit/openapi"
+)
+
+func TestFormats(t *testing.T) {
+	tests := []struct {
+		format, value string
+		ok            bool
+	}{
+		{"uuid", "3fa85f64-5717-4562-b3fc-2c963f66afa6", true},
+		{"uuid", "3FA85F64-5717-4562-B3FC-2C963F66AFA6", true},
+		{"uuid", "3fa85f64-5717-4562-b3fc-2c963f66afa", false},
+		{"uuid", "3fa85f64571745 62b3fc2c963f66afa6", false},
+		{"uuid", "", false},
+		{"email", "thea@quotidiano.example", true},
+		{"email", "j.smith@example.com", true},
+		{"email", "John <j.smith@example.com>", false},
+		{"email", "j.smith", false},
+		{"email", "j.smith@", false},
+		{"uri", "https://api.mews.com/x?y=1", true},
+		{"uri", "urn:isbn:0451450523", true},
+		{"uri", "/relative/path", false},
+		{"uri", "https://exa mple.com", false},
+	}
+	formats := openapi.Formats()
+	for _, tt := range tests {
+		v, ok := formats[tt.format]
+		if !ok {
+			t.Fatalf("format %q not defined", tt.format)
+		}
+		if err := v.Validate(tt.value); (err == nil) != tt.ok {
+			t.Errorf("%s %q: error %v, want ok=%v", tt.format, tt.value, err, tt.ok)
+		}
+	}
+}
+
+func TestLoaderErrors(t *testing.T) {
+	ctx := context.Background()
+	if _, err := openapi.Bytes("nope"); err == nil || !strings.Contains(err.Error(), "unknown API") {
+		t.Errorf("Bytes(nope) = %v, want unknown API error", err)
+	}
+	if _, err := openapi.Load(ctx, "nope"); err == nil {
+		t.Error("Load(nope) succeeded")
+	}
+	tests := []struct{ name, spec, want string }{
+		{"not yaml", "openapi: [3.0.3\n", "load"},
+		{"external ref", "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    $ref: 'other.yaml#/paths/~1a'\n", "load"},
+		{"invalid document", "openapi: 3.0.3\ninfo: {title: t}\npaths: {}\n", "validate"},
+		{"bad uuid example", `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {type: string, format: uuid}
+              example: not-a-uuid
+`, "validate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := openapi.Parse(ctx, []byte(tt.spec))
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("Parse = %v, want an error starting with %q", err, tt.want)
+			}
+		})
+	}
+}
