@@ -80,11 +80,6 @@ type linter struct {
 
 func (l *linter) opts() []openapi3.ValidationOption { return openapi.ValidationOptions() }
 
-// escape encodes one JSON pointer reference token (RFC 6901 §3).
-func escape(token string) string {
-	return strings.NewReplacer("~", "~0", "/", "~1").Replace(token)
-}
-
 func (l *linter) report(ptr string, origin *openapi3.Origin, err error) {
 	p := Problem{Pointer: ptr, Message: err.Error()}
 	if origin != nil && origin.Key != nil {
@@ -121,7 +116,7 @@ func (l *linter) paths() {
 	operationIDs := map[string]string{}
 	for _, path := range l.doc.Paths.InMatchingOrder() {
 		item := l.doc.Paths.Value(path)
-		base := "/paths/" + escape(path)
+		base := "/paths/" + openapi.EscapePointerToken(path)
 		for i, p := range item.Parameters {
 			l.parameter(fmt.Sprintf("%s/parameters/%d", base, i), p)
 		}
@@ -148,13 +143,13 @@ func (l *linter) operation(ptr string, op *openapi3.Operation) {
 			bad = l.bad[op.RequestBody.Ref] || bad
 		} else {
 			for ct, mt := range op.RequestBody.Value.Content {
-				bad = l.mediaType(ptr+"/requestBody/content/"+escape(ct), mt, true) || bad
+				bad = l.mediaType(ptr+"/requestBody/content/"+openapi.EscapePointerToken(ct), mt, true) || bad
 			}
 		}
 	}
 	if op.Responses != nil {
 		for code, r := range op.Responses.Map() {
-			bad = l.response(ptr+"/responses/"+escape(code), r) || bad
+			bad = l.response(ptr+"/responses/"+openapi.EscapePointerToken(code), r) || bad
 		}
 	}
 	if !bad {
@@ -175,7 +170,7 @@ func (l *linter) parameter(ptr string, ref *openapi3.ParameterRef) bool {
 	bad := l.schema(ptr+"/schema", p.Schema)
 	for name, ex := range p.Examples {
 		if ex != nil && ex.Value != nil && p.Schema != nil && p.Schema.Value != nil {
-			bad = l.example(ptr+"/examples/"+escape(name)+"/value", ex.Value.Origin, p.Schema.Value, ex.Value.Value, true) || bad
+			bad = l.example(ptr+"/examples/"+openapi.EscapePointerToken(name)+"/value", ex.Value.Origin, p.Schema.Value, ex.Value.Value, true) || bad
 		}
 	}
 	if !bad {
@@ -203,18 +198,18 @@ func (l *linter) response(ptr string, ref *openapi3.ResponseRef) bool {
 		if isLocalRef(h.Ref) {
 			bad = l.bad[h.Ref] || bad
 		} else {
-			bad = l.schema(ptr+"/headers/"+escape(name)+"/schema", h.Value.Schema) || bad
+			bad = l.schema(ptr+"/headers/"+openapi.EscapePointerToken(name)+"/schema", h.Value.Schema) || bad
 		}
 	}
 	for ct, mt := range r.Content {
-		bad = l.mediaType(ptr+"/content/"+escape(ct), mt, false) || bad
+		bad = l.mediaType(ptr+"/content/"+openapi.EscapePointerToken(ct), mt, false) || bad
 	}
 	for name, link := range r.Links {
 		if link == nil || link.Value == nil {
 			continue
 		}
 		if id := link.Value.OperationID; id != "" && l.findOperation(id) == nil {
-			l.report(ptr+"/links/"+escape(name)+"/operationId", link.Value.Origin, fmt.Errorf("link to unknown operationId %q", id))
+			l.report(ptr+"/links/"+openapi.EscapePointerToken(name)+"/operationId", link.Value.Origin, fmt.Errorf("link to unknown operationId %q", id))
 			bad = true
 		}
 	}
@@ -251,7 +246,7 @@ func (l *linter) mediaType(ptr string, mt *openapi3.MediaType, asRequest bool) b
 	}
 	for name, ex := range mt.Examples {
 		if ex != nil && ex.Value != nil {
-			bad = l.example(ptr+"/examples/"+escape(name)+"/value", ex.Value.Origin, mt.Schema.Value, ex.Value.Value, asRequest) || bad
+			bad = l.example(ptr+"/examples/"+openapi.EscapePointerToken(name)+"/value", ex.Value.Origin, mt.Schema.Value, ex.Value.Value, asRequest) || bad
 		}
 	}
 	return bad
@@ -260,49 +255,11 @@ func (l *linter) mediaType(ptr string, mt *openapi3.MediaType, asRequest bool) b
 // example validates one example value and reports each violation at its own JSON pointer
 // inside the example.
 func (l *linter) example(ptr string, origin *openapi3.Origin, s *openapi3.Schema, value any, asRequest bool) bool {
-	opts := append(l.doc.GetSchemaValidationOptions(), openapi3.MultiErrors())
-	if asRequest {
-		opts = append(opts, openapi3.VisitAsRequest())
-	} else {
-		opts = append(opts, openapi3.VisitAsResponse())
+	violations := openapi.ValidateExample(l.doc, s, value, asRequest)
+	for _, v := range violations {
+		l.report(ptr+v.Pointer, origin, errors.New(v.Reason))
 	}
-	err := s.VisitJSON(value, opts...)
-	if err == nil {
-		return false
-	}
-	for _, e := range flatten(err) {
-		var se *openapi3.SchemaError
-		if errors.As(e, &se) {
-			inner := ""
-			for _, tok := range se.JSONPointer() {
-				inner += "/" + escape(tok)
-			}
-			l.report(ptr+inner, origin, errors.New(schemaReason(se)))
-			continue
-		}
-		l.report(ptr, origin, e)
-	}
-	return true
-}
-
-// schemaReason words a schema violation without the schema and value dumps kin-openapi appends.
-func schemaReason(se *openapi3.SchemaError) string {
-	if se.SchemaField != "" {
-		return fmt.Sprintf("%s (%s)", se.Reason, se.SchemaField)
-	}
-	return se.Reason
-}
-
-func flatten(err error) []error {
-	var me openapi3.MultiError
-	if errors.As(err, &me) {
-		var out []error
-		for _, e := range me {
-			out = append(out, flatten(e)...)
-		}
-		return out
-	}
-	return []error{err}
+	return len(violations) > 0
 }
 
 func isLocalRef(ref string) bool { return strings.HasPrefix(ref, "#/") }
@@ -323,7 +280,7 @@ func (l *linter) schema(ptr string, ref *openapi3.SchemaRef) bool {
 	l.seen[s] = true
 	bad := false
 	for name, p := range s.Properties {
-		bad = l.schema(ptr+"/properties/"+escape(name), p) || bad
+		bad = l.schema(ptr+"/properties/"+openapi.EscapePointerToken(name), p) || bad
 	}
 	bad = l.schema(ptr+"/items", s.Items) || bad
 	if s.AdditionalProperties.Schema != nil {
@@ -359,7 +316,7 @@ func (l *linter) components() {
 		if h == nil || h.Value == nil {
 			continue
 		}
-		ptr := "/components/headers/" + escape(name)
+		ptr := "/components/headers/" + openapi.EscapePointerToken(name)
 		bad := l.schema(ptr+"/schema", h.Value.Schema)
 		if !bad {
 			if err := h.Value.Validate(l.ctx, l.opts()...); err != nil {
@@ -371,7 +328,7 @@ func (l *linter) components() {
 	}
 	for _, name := range sortedKeys(c.Parameters) {
 		if p := c.Parameters[name]; p != nil {
-			ptr := "/components/parameters/" + escape(name)
+			ptr := "/components/parameters/" + openapi.EscapePointerToken(name)
 			l.bad["#"+ptr] = l.parameter(ptr, &openapi3.ParameterRef{Value: p.Value})
 		}
 	}
@@ -380,16 +337,16 @@ func (l *linter) components() {
 		if rb == nil || rb.Value == nil {
 			continue
 		}
-		ptr := "/components/requestBodies/" + escape(name)
+		ptr := "/components/requestBodies/" + openapi.EscapePointerToken(name)
 		bad := false
 		for ct, mt := range rb.Value.Content {
-			bad = l.mediaType(ptr+"/content/"+escape(ct), mt, true) || bad
+			bad = l.mediaType(ptr+"/content/"+openapi.EscapePointerToken(ct), mt, true) || bad
 		}
 		l.bad["#"+ptr] = bad
 	}
 	for _, name := range sortedKeys(c.Responses) {
 		if r := c.Responses[name]; r != nil {
-			ptr := "/components/responses/" + escape(name)
+			ptr := "/components/responses/" + openapi.EscapePointerToken(name)
 			l.bad["#"+ptr] = l.response(ptr, &openapi3.ResponseRef{Value: r.Value})
 		}
 	}
@@ -397,7 +354,7 @@ func (l *linter) components() {
 		ss := c.SecuritySchemes[name]
 		if ss != nil && ss.Value != nil {
 			if err := ss.Value.Validate(l.ctx, l.opts()...); err != nil {
-				l.report("/components/securitySchemes/"+escape(name), ss.Value.Origin, err)
+				l.report("/components/securitySchemes/"+openapi.EscapePointerToken(name), ss.Value.Origin, err)
 			}
 		}
 	}
@@ -421,7 +378,7 @@ func (l *linter) schemaComponent(name string, state map[string]int) {
 			l.schemaComponent(unescape(dep), state)
 		}
 	}
-	ptr := "/components/schemas/" + escape(name)
+	ptr := "/components/schemas/" + openapi.EscapePointerToken(name)
 	l.bad["#"+ptr] = l.schema(ptr, &openapi3.SchemaRef{Value: ref.Value})
 	state[name] = 2
 }
