@@ -1,0 +1,178 @@
+// Package apidef is the contract between paxkit's generic HTTP core (internal/server) and one
+// API's own code (impl/<api>): what an API must tell the core so that the core can route,
+// authenticate, validate and render errors for it without knowing the API by name.
+//
+// It is a package of its own, rather than part of internal/registry or internal/server, so that
+// impl packages can depend on it without depending on the server or on each other.
+package apidef
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+
+	"github.com/paxkit/paxkit/internal/store"
+)
+
+// CredentialsIn says where a vendor expects its credentials. It decides the order of the first
+// two checks: header credentials are checked before the request is validated (an unauthenticated
+// caller learns nothing about the contract), body credentials after it (they can only be read
+// from a body that parsed, and a missing token is then one more listed violation).
+type CredentialsIn int
+
+const (
+	CredentialsInHeader CredentialsIn = iota
+	CredentialsInBody
+)
+
+// API is everything the core needs to serve one contract.
+type API struct {
+	// ID is the path prefix and the name used everywhere (`tomp`, `mews-legacy`).
+	ID    string
+	Title string
+	// Spec is the contract exactly as written by hand (served at /<id>/openapi.yaml); Doc is the
+	// same contract loaded and validated, with paxkit's string formats attached.
+	Spec []byte
+	Doc  *openapi3.T
+	// Tenancy names the tenant set the API shares with others: mews-legacy and mews are two
+	// contracts over one Mews domain, so a Mews AccessToken means the same tenant on both.
+	Tenancy string
+	// CredentialsIn and Authenticate implement the vendor's authentication.
+	CredentialsIn CredentialsIn
+	Authenticate  Authenticator
+	// Render turns a failure detected by the core (or by the API's handlers) into the vendor's
+	// error status and body.
+	Render Renderer
+	// Headers, when set, adds the vendor's own headers to every response (TOMP's
+	// Content-Language and Version, Mews' Request-Id), errors included.
+	Headers func(r *http.Request, h http.Header)
+	// Mount registers the API's operations on its route group. Nil means paxkit has no
+	// implementation of this contract yet: its routes still validate and authenticate, then
+	// answer 501 in the vendor's error format.
+	Mount func(g *echo.Group, deps Deps) error
+	// DefaultTenants are the tenants and credentials a fresh server accepts; a fixtures file
+	// may replace them.
+	DefaultTenants []Tenant
+	// DemoCredentials are the demo credentials the way a client sends them, for the index page
+	// and GET /_paxkit/apis; Demo lists the ids of the demo records.
+	DemoCredentials DemoCredentials
+	Demo            map[string]any
+	// DemoState is the demo data in the store's snapshot format (table -> tenant -> records).
+	DemoState store.Snapshot
+}
+
+// DemoCredentials are credentials as sent on the wire.
+type DemoCredentials struct {
+	Headers map[string]string `json:"headers"`
+	Body    map[string]any    `json:"body"`
+}
+
+// Tenant is one party whose state is kept apart from every other party's. Credentials are the
+// values that identify it (API-specific keys such as "token" or "accessToken"); Properties hold
+// API-specific settings (for example whether an Intrepid agent is on statement).
+type Tenant struct {
+	ID          string            `json:"id"`
+	Credentials map[string]string `json:"credentials"`
+	Properties  map[string]any    `json:"properties,omitempty"`
+}
+
+// AllowsOperation reports whether the tenant may call the operation. A tenant whose properties
+// hold an "allowOperations" list may call only those operations; everything else answers the
+// vendor's 403, so that clients can be tested against tokens with limited rights.
+func (t Tenant) AllowsOperation(operationID string) bool {
+	list, ok := t.Properties["allowOperations"]
+	if !ok {
+		return true
+	}
+	items, ok := list.([]any)
+	if !ok {
+		return false
+	}
+	for _, item := range items {
+		if s, ok := item.(string); ok && s == operationID {
+			return true
+		}
+	}
+	return false
+}
+
+// Authenticator finds the tenant a request's credentials belong to. body is the raw request
+// body (nil when there is none). It answers a *Failure of kind Unauthenticated (or Invalid, for
+// credentials that are present but malformed) when no tenant matches.
+type Authenticator func(r *http.Request, body []byte, tenants []Tenant) (Tenant, *Failure)
+
+// Renderer turns a failure into the vendor's HTTP status and JSON body.
+type Renderer func(r *http.Request, f *Failure) (status int, body any)
+
+// Deps are the services the core hands to an API implementation.
+type Deps struct {
+	Store  *store.Store
+	Logger *slog.Logger
+	// Now is the server's clock (a test can fix it).
+	Now func() time.Time
+	// NewID returns a new random UUID; with `paxkit serve --seed` the sequence is reproducible.
+	NewID func() string
+	// Doc is the API's loaded contract, for implementations that validate derived values (for
+	// example the result of a merge patch) against a schema.
+	Doc *openapi3.T
+}
+
+type contextKey int
+
+const (
+	tenantKey contextKey = iota
+	requestIDKey
+	operationKey
+)
+
+// WithTenant stores the authenticated tenant in a request context.
+func WithTenant(ctx context.Context, t Tenant) context.Context {
+	return context.WithValue(ctx, tenantKey, t)
+}
+
+// TenantFrom returns the authenticated tenant of a request. The core authenticates every
+// request before a handler runs, so a missing tenant is a wiring mistake and ok is false.
+func TenantFrom(ctx context.Context) (Tenant, bool) {
+	t, ok := ctx.Value(tenantKey).(Tenant)
+	return t, ok
+}
+
+// WithRequestID stores the request's id (also sent as the Request-Id / X-Request-Id header).
+func WithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey, id)
+}
+
+// RequestIDFrom returns the request's id, or "" outside a request.
+func RequestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey).(string)
+	return id
+}
+
+// WithOperation stores the matched operation id.
+func WithOperation(ctx context.Context, operationID string) context.Context {
+	return context.WithValue(ctx, operationKey, operationID)
+}
+
+// OperationFrom returns the matched operation id, or "" before routing.
+func OperationFrom(ctx context.Context) string {
+	id, _ := ctx.Value(operationKey).(string)
+	return id
+}
+
+type bodyKey struct{}
+
+// WithRawBody stores the raw request body, read once by the core, so that renderers can echo
+// envelope fields (Erin's timeStamp, echoToken) even when the body broke the contract.
+func WithRawBody(ctx context.Context, body []byte) context.Context {
+	return context.WithValue(ctx, bodyKey{}, body)
+}
+
+// RawBodyFrom returns the raw request body, or nil.
+func RawBodyFrom(ctx context.Context) []byte {
+	b, _ := ctx.Value(bodyKey{}).([]byte)
+	return b
+}

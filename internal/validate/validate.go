@@ -1,0 +1,366 @@
+// Package validate checks HTTP requests and responses against one OpenAPI contract with
+// kin-openapi's openapi3filter, and turns its errors into apidef violations: every problem,
+// with the part of the request it is in and a JSON pointer, so that each API can render them
+// in its own error format.
+package validate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/paxkit/paxkit/internal/apidef"
+)
+
+// Validator validates traffic of one API mounted under a base path.
+type Validator struct {
+	doc    *openapi3.T
+	router routers.Router
+	opts   *openapi3filter.Options
+}
+
+// New builds a validator for doc as served under base (for example "/tomp"). doc is copied
+// shallowly so that its servers can point at base without changing the caller's document.
+func New(doc *openapi3.T, base string) (*Validator, error) {
+	routed := *doc
+	routed.Servers = openapi3.Servers{{URL: base}}
+	router, err := gorillamux.NewRouter(&routed)
+	if err != nil {
+		return nil, fmt.Errorf("validate: build router for %s: %w", base, err)
+	}
+	return &Validator{
+		doc:    doc,
+		router: router,
+		opts: &openapi3filter.Options{
+			MultiError: true,
+			// Credentials are checked by each API's own authenticator (the vendors put them in
+			// headers and bodies that OpenAPI security schemes cannot all describe), before or
+			// after this validation; here security requirements are declared satisfied.
+			AuthenticationFunc: func(context.Context, *openapi3filter.AuthenticationInput) error { return nil },
+			// The document's own string formats (uuid, email, uri) apply, not a global registry.
+			SchemaValidationOptions: doc.GetSchemaValidationOptions(),
+			// Defaults from the schema are not written into the request: handlers see what the
+			// client sent.
+			SkipSettingDefaults: true,
+			// The generated strict handlers bind the value validated here instead of decoding
+			// the body a second time (and with exact member names, where encoding/json would
+			// match them ignoring case); it also lets them bind media types echo's binder does
+			// not know, such as application/merge-patch+json.
+			KeepValidatedValue: true,
+		},
+	}, nil
+}
+
+// Doc is the contract the validator checks against.
+func (v *Validator) Doc() *openapi3.T { return v.doc }
+
+// Route is the operation a request matched, with its path parameters.
+type Route struct {
+	route  *routers.Route
+	params map[string]string
+}
+
+// OperationID is the matched operation's id.
+func (r Route) OperationID() string { return r.route.Operation.OperationID }
+
+// Operation is the matched operation.
+func (r Route) Operation() *openapi3.Operation { return r.route.Operation }
+
+// FindRoute matches a request to an operation. It answers a failure of kind RouteNotFound or
+// MethodNotAllowed when nothing matches.
+func (v *Validator) FindRoute(r *http.Request) (Route, *apidef.Failure) {
+	route, params, err := v.router.FindRoute(r)
+	if err != nil {
+		var re *routers.RouteError
+		if errors.As(err, &re) && errors.Is(err, routers.ErrMethodNotAllowed) {
+			return Route{}, apidef.Fail(apidef.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
+		}
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			return Route{}, apidef.Fail(apidef.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
+		}
+		return Route{}, apidef.Fail(apidef.RouteNotFound, "no operation at %s %s", r.Method, r.URL.Path)
+	}
+	return Route{route: route, params: params}, nil
+}
+
+// Request validates path, query, header and cookie parameters and the body of r against the
+// matched operation and returns every violation found. body is the request body already read
+// (r.Body is replaced by a reader over it, so handlers can read it again).
+func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, body []byte) *apidef.Failure {
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	input := &openapi3filter.RequestValidationInput{
+		Request:    r,
+		PathParams: route.params,
+		Route:      route.route,
+		Options:    v.opts,
+	}
+	err := openapi3filter.ValidateRequest(ctx, input)
+	if err == nil {
+		if _, kept := r.Body.(interface{ ValidatedValue() any }); !kept {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		return nil
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return &apidef.Failure{
+		Kind:       apidef.Invalid,
+		Message:    "the request does not match the contract",
+		Violations: Violations(err),
+		Cause:      err,
+	}
+}
+
+// Response validates a response the server is about to send (status, headers, body) and
+// returns the problems found, or nil.
+func (v *Validator) Response(ctx context.Context, r *http.Request, route Route, status int, header http.Header, body []byte) error {
+	input := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request:    r,
+			PathParams: route.params,
+			Route:      route.route,
+			Options:    v.opts,
+		},
+		Status:  status,
+		Header:  header,
+		Body:    io.NopCloser(bytes.NewReader(body)),
+		Options: &openapi3filter.Options{MultiError: true, IncludeResponseStatus: true, SchemaValidationOptions: v.opts.SchemaValidationOptions},
+	}
+	return openapi3filter.ValidateResponse(ctx, input)
+}
+
+// Value validates a value (decoded JSON: maps, slices, float64, string, bool, nil) against a
+// schema of the contract as a request value, and returns every violation with its pointer
+// below prefix. Implementations use it for values they derive, such as the result of a merge
+// patch.
+func (v *Validator) Value(schema *openapi3.Schema, value any, prefix string) []apidef.Violation {
+	opts := append(v.doc.GetSchemaValidationOptions(), openapi3.MultiErrors(), openapi3.VisitAsRequest())
+	err := schema.VisitJSON(value, opts...)
+	if err == nil {
+		return nil
+	}
+	out := Violations(err)
+	for i := range out {
+		out[i].In = apidef.InBody
+		out[i].Pointer = prefix + out[i].Pointer
+	}
+	return out
+}
+
+// Violations converts an error returned by openapi3filter or by schema validation into
+// violations. Errors it does not recognise become one violation carrying their message, so
+// that nothing is ever dropped.
+func Violations(err error) []apidef.Violation {
+	var out []apidef.Violation
+	for _, e := range flatten(err) {
+		out = append(out, convert(e)...)
+	}
+	sortViolations(out)
+	return out
+}
+
+// sortViolations puts violations in a stable, readable order: by part of the request (path,
+// query, header, cookie, body), then name, then pointer. kin-openapi reports them in map
+// order, which would make the same request answer differently each time.
+func sortViolations(vs []apidef.Violation) {
+	rank := map[apidef.Location]int{apidef.InPath: 0, apidef.InQuery: 1, apidef.InHeader: 2, apidef.InCookie: 3, apidef.InBody: 4}
+	sort.SliceStable(vs, func(i, j int) bool {
+		a, b := vs[i], vs[j]
+		if rank[a.In] != rank[b.In] {
+			return rank[a.In] < rank[b.In]
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		if a.Pointer != b.Pointer {
+			return a.Pointer < b.Pointer
+		}
+		return a.Message < b.Message
+	})
+}
+
+// flatten expands multi-errors at the top level only: errors.As would also find the
+// multi-error inside a RequestError and lose the parameter or body it is about.
+func flatten(err error) []error {
+	if me, ok := err.(openapi3.MultiError); ok {
+		var out []error
+		for _, e := range me {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func convert(err error) []apidef.Violation {
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) {
+		return convertRequestError(re)
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		return fromSchemaError(se, apidef.InBody, "")
+	}
+	var pe *openapi3filter.ParseError
+	if errors.As(err, &pe) {
+		return []apidef.Violation{fromParseError(pe, apidef.InBody, "")}
+	}
+	return []apidef.Violation{{In: apidef.InBody, Message: err.Error()}}
+}
+
+func convertRequestError(re *openapi3filter.RequestError) []apidef.Violation {
+	in, name := apidef.InBody, ""
+	if p := re.Parameter; p != nil {
+		in, name = apidef.Location(p.In), p.Name
+	}
+	if re.Parameter == nil && strings.Contains(re.Reason, "header Content-Type has unexpected value") {
+		return []apidef.Violation{{In: apidef.InHeader, Name: "Content-Type", Message: contentTypeMessage(re)}}
+	}
+	if re.Err == nil {
+		return []apidef.Violation{{In: in, Name: name, Message: re.Reason}}
+	}
+	var out []apidef.Violation
+	for _, e := range flatten(re.Err) {
+		var se *openapi3.SchemaError
+		var pe *openapi3filter.ParseError
+		switch {
+		case errors.As(e, &se):
+			out = append(out, fromSchemaError(se, in, name)...)
+		case errors.As(e, &pe):
+			out = append(out, fromParseError(pe, in, name))
+		case errors.Is(e, openapi3filter.ErrInvalidRequired):
+			what := "a value is required"
+			if in == apidef.InBody {
+				what = "a request body is required"
+			}
+			out = append(out, apidef.Violation{In: in, Name: name, Missing: true, Message: what})
+		case errors.Is(e, openapi3filter.ErrInvalidEmptyValue):
+			out = append(out, apidef.Violation{In: in, Name: name, Message: "must not be empty"})
+		default:
+			msg := e.Error()
+			if re.Reason != "" && !strings.Contains(msg, re.Reason) {
+				msg = re.Reason + ": " + msg
+			}
+			out = append(out, apidef.Violation{In: in, Name: name, Message: msg})
+		}
+	}
+	return out
+}
+
+func contentTypeMessage(re *openapi3filter.RequestError) string {
+	got := ""
+	if re.Input != nil && re.Input.Request != nil {
+		got = re.Input.Request.Header.Get("Content-Type")
+	}
+	var want []string
+	if re.RequestBody != nil {
+		for mt := range re.RequestBody.Content {
+			want = append(want, mt)
+		}
+	}
+	if got == "" {
+		return fmt.Sprintf("missing; send %s", strings.Join(want, " or "))
+	}
+	return fmt.Sprintf("%q is not accepted; send %s", got, strings.Join(want, " or "))
+}
+
+func fromSchemaError(se *openapi3.SchemaError, in apidef.Location, name string) []apidef.Violation {
+	var ptr strings.Builder
+	for _, tok := range se.JSONPointer() {
+		ptr.WriteString("/")
+		ptr.WriteString(escapeToken(tok))
+	}
+	// A value that fails an allOf fails because of its parts: kin-openapi keeps those as the
+	// error's origin, with pointers relative to the value. They are what the caller must fix,
+	// so they replace the summary. (oneOf/anyOf keep the summary: listing why every
+	// alternative failed would mislead more than help.)
+	if se.SchemaField == "allOf" && se.Origin != nil {
+		var inner []apidef.Violation
+		for _, ise := range schemaErrors(se.Origin) {
+			inner = append(inner, fromSchemaError(ise, in, name)...)
+		}
+		if len(inner) > 0 {
+			return inner
+		}
+	}
+	v := apidef.Violation{In: in, Name: name, Pointer: ptr.String(), Message: se.Reason}
+	// kin-openapi reports a property the schema does not allow at the object holding it;
+	// the caller needs to know which member to drop, so the pointer names it.
+	if m := unsupportedProperty.FindStringSubmatch(se.Reason); m != nil {
+		if prop, err := strconv.Unquote(m[1]); err == nil {
+			v.Pointer += "/" + escapeToken(prop)
+			v.Message = "is not allowed here"
+		}
+	}
+	if se.SchemaField == "required" {
+		v.Missing = true
+		v.Message = "is required"
+	}
+	return []apidef.Violation{v}
+}
+
+func fromParseError(pe *openapi3filter.ParseError, in apidef.Location, name string) apidef.Violation {
+	var ptr strings.Builder
+	for _, tok := range pe.Path() {
+		ptr.WriteString("/")
+		ptr.WriteString(escapeToken(fmt.Sprint(tok)))
+	}
+	msg := pe.Reason
+	if root := pe.RootCause(); root != nil {
+		if msg != "" {
+			msg += ": "
+		}
+		msg += root.Error()
+	}
+	if msg == "" {
+		msg = "cannot be parsed"
+	}
+	if in == apidef.InBody && ptr.Len() == 0 {
+		msg = "is not valid JSON: " + msg
+	}
+	return apidef.Violation{In: in, Name: name, Pointer: ptr.String(), Message: msg}
+}
+
+// schemaErrors digs every schema error out of an allOf origin, which kin-openapi wraps in
+// fmt errors and multi-errors of several kinds. Their pointers are already absolute.
+func schemaErrors(err error) []*openapi3.SchemaError {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *openapi3.SchemaError:
+		return []*openapi3.SchemaError{e}
+	case openapi3.MultiError:
+		var out []*openapi3.SchemaError
+		for _, x := range e {
+			out = append(out, schemaErrors(x)...)
+		}
+		return out
+	case interface{ Unwrap() []error }:
+		var out []*openapi3.SchemaError
+		for _, x := range e.Unwrap() {
+			out = append(out, schemaErrors(x)...)
+		}
+		return out
+	}
+	return schemaErrors(errors.Unwrap(err))
+}
+
+// unsupportedProperty matches kin-openapi's reason for a property additionalProperties
+// forbids. Property names are JSON strings, so %q quoting round-trips through strconv.
+var unsupportedProperty = regexp.MustCompile(`^property (".*") is unsupported$`)
+
+// escapeToken encodes one JSON pointer reference token (RFC 6901 §3).
+func escapeToken(tok string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(tok, "~", "~0"), "/", "~1")
+}
