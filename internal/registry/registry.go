@@ -1,0 +1,60 @@
+// Package registry is the list of APIs paxkit serves: it loads each built-in contract and
+// hands it, with the shared store, to the API's implementation package. Adding an API means
+// one more case here.
+package registry
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/paxkit/paxkit/impl/erin"
+	"github.com/paxkit/paxkit/impl/intrepid"
+	"github.com/paxkit/paxkit/impl/mews"
+	"github.com/paxkit/paxkit/impl/tomp"
+	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/store"
+	"github.com/paxkit/paxkit/openapi"
+)
+
+// APIs defines every built-in API over st, in the order of openapi.IDs().
+func APIs(ctx context.Context, st *store.Store) ([]apidef.API, error) {
+	specs := map[string][]byte{}
+	docs := map[string]*openapi3.T{}
+	for _, id := range openapi.IDs() {
+		raw, err := openapi.Bytes(id)
+		if err != nil {
+			return nil, fmt.Errorf("registry: %w", err)
+		}
+		doc, err := openapi.Load(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("registry: %s: %w", id, err)
+		}
+		specs[id], docs[id] = raw, doc
+	}
+	byID := map[string]apidef.API{}
+	t, err := tomp.Define(st, specs[tomp.ID], docs[tomp.ID])
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	byID[tomp.ID] = t
+	byID[intrepid.ID] = intrepid.Define(specs[intrepid.ID], docs[intrepid.ID])
+	for _, a := range mews.Define(specs[mews.LegacyID], docs[mews.LegacyID], specs[mews.ID], docs[mews.ID]) {
+		byID[a.ID] = a
+	}
+	byID[erin.ID] = erin.Define(specs[erin.ID], docs[erin.ID])
+
+	out := make([]apidef.API, 0, len(byID))
+	for _, id := range openapi.IDs() {
+		a, ok := byID[id]
+		if !ok {
+			return nil, fmt.Errorf("registry: no implementation package defines API %q", id)
+		}
+		out = append(out, a)
+	}
+	if len(out) != len(byID) {
+		return nil, fmt.Errorf("registry: %d APIs defined but %d contracts embedded", len(byID), len(out))
+	}
+	return out, nil
+}

@@ -1,0 +1,333 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+
+	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/validate"
+)
+
+func (s *Server) buildEcho() (*echo.Echo, error) {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.requestContext, s.accessLog, s.recoverPanics)
+
+	e.GET("/", s.index)
+	e.GET("/healthz", s.health)
+	admin := e.Group("/_paxkit")
+	admin.GET("/apis", s.listAPIs)
+	admin.GET("/export", s.export)
+	admin.POST("/import", s.importState)
+	admin.POST("/reset", s.reset)
+
+	ids := newIDSource(s.cfg.Seed)
+	for _, m := range s.apis {
+		base := "/" + m.api.ID
+		e.GET(base+"/openapi.yaml", s.spec(m))
+		g := e.Group(base, s.apiMiddleware(m))
+		if m.api.Mount == nil {
+			continue
+		}
+		deps := apidef.Deps{
+			Store:  s.store,
+			Logger: s.cfg.Logger.With("api", m.api.ID),
+			Now:    s.cfg.Now,
+			NewID:  ids.newID,
+			Doc:    m.api.Doc,
+		}
+		if err := m.api.Mount(g, deps); err != nil {
+			return nil, fmt.Errorf("server: mount %s: %w", m.api.ID, err)
+		}
+	}
+	return e, nil
+}
+
+// requestContext gives every request an id (for logs and for vendors whose errors carry one).
+func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		c.SetRequest(r.WithContext(apidef.WithRequestID(r.Context(), uuid.NewString())))
+		return next(c)
+	}
+}
+
+// accessLog writes one structured line per request.
+func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		start := time.Now()
+		err := next(c)
+		if err != nil {
+			c.Error(err)
+		}
+		r := c.Request()
+		ctx := r.Context()
+		attrs := []slog.Attr{
+			slog.String("method", r.Method),
+			slog.String("path", r.URL.Path),
+			slog.Int("status", c.Response().Status),
+			slog.Int64("bytes", c.Response().Size),
+			slog.Duration("duration", time.Since(start)),
+			slog.String("request_id", apidef.RequestIDFrom(ctx)),
+		}
+		if op := apidef.OperationFrom(ctx); op != "" {
+			attrs = append(attrs, slog.String("operation", op))
+		}
+		if t, ok := apidef.TenantFrom(ctx); ok {
+			attrs = append(attrs, slog.String("tenant", t.ID))
+		}
+		level := slog.LevelInfo
+		if c.Response().Status >= 500 {
+			level = slog.LevelError
+		}
+		s.cfg.Logger.LogAttrs(ctx, level, "request", attrs...)
+		return nil
+	}
+}
+
+// recoverPanics turns a panic in a handler into an internal failure, rendered in the API's
+// format and logged with its stack, instead of a dropped connection.
+func (s *Server) recoverPanics(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		return callSafely(func() error { return next(c) })
+	}
+}
+
+// apiMiddleware runs, for every request under /<api-id>, the checks the house plan orders:
+// route, credentials (header vendors), contract validation, credentials (body vendors), the
+// tenant's rights; then the API's handler. With ValidateResponses it also checks what is sent.
+func (s *Server) apiMiddleware(m *mounted) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if m.api.Headers != nil {
+				m.api.Headers(r, c.Response().Header())
+			}
+			route, f := m.validator.FindRoute(r)
+			if f != nil {
+				return f
+			}
+			ctx := apidef.WithOperation(r.Context(), route.OperationID())
+			body, f := readBody(r, s.cfg.BodyLimit)
+			if f != nil {
+				return f
+			}
+			ctx = apidef.WithRawBody(ctx, body)
+			r = r.WithContext(ctx)
+			c.SetRequest(r)
+			if !s.cfg.ValidateResponses {
+				return s.serveAPI(c, m, route, body, next)
+			}
+			return s.validatingResponse(c, m, route, func() error {
+				return s.serveAPI(c, m, route, body, next)
+			})
+		}
+	}
+}
+
+func (s *Server) serveAPI(c echo.Context, m *mounted, route validate.Route, body []byte, next echo.HandlerFunc) error {
+	r := c.Request()
+	ctx := r.Context()
+	var tenant apidef.Tenant
+	authenticate := func() *apidef.Failure {
+		t, f := m.api.Authenticate(r, body, s.tenants.get(m.api.Tenancy))
+		if f != nil {
+			return f
+		}
+		tenant = t
+		return nil
+	}
+	if m.api.CredentialsIn == apidef.CredentialsInHeader {
+		if f := authenticate(); f != nil {
+			return f
+		}
+	}
+	if f := m.validator.Request(ctx, r, route, body); f != nil {
+		return f
+	}
+	if m.api.CredentialsIn == apidef.CredentialsInBody {
+		if f := authenticate(); f != nil {
+			return f
+		}
+	}
+	if !tenant.AllowsOperation(route.OperationID()) {
+		return apidef.Fail(apidef.Forbidden, "these credentials may not call %s", route.OperationID())
+	}
+	c.SetRequest(r.WithContext(apidef.WithTenant(ctx, tenant)))
+	if m.api.Mount == nil {
+		return apidef.Fail(apidef.NotImplemented,
+			"paxkit serve has no implementation of %s yet; the request is valid and authenticated", route.OperationID())
+	}
+	return next(c)
+}
+
+// readBody reads the whole request body, refusing bodies over limit, and leaves r.Body
+// readable again for the handler.
+func readBody(r *http.Request, limit int64) ([]byte, *apidef.Failure) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if r.ContentLength > limit {
+		return nil, apidef.Fail(apidef.TooLarge, "the request body is %d bytes; the limit is %d", r.ContentLength, limit)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, &apidef.Failure{Kind: apidef.Invalid, Message: "the request body could not be read",
+			Violations: []apidef.Violation{{In: apidef.InBody, Message: "could not be read: " + err.Error()}}}
+	}
+	if int64(len(body)) > limit {
+		return nil, apidef.Fail(apidef.TooLarge, "the request body is over the limit of %d bytes", limit)
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return body, nil
+}
+
+// validatingResponse captures what the handler (or the error renderer) sends, checks it
+// against the contract and then sends it unchanged.
+func (s *Server) validatingResponse(c echo.Context, m *mounted, route validate.Route, serve func() error) error {
+	resp := c.Response()
+	orig := resp.Writer
+	rec := &recorder{header: resp.Header()}
+	resp.Writer = rec
+	err := callSafely(serve)
+	var f *apidef.Failure
+	outsideContract := errors.As(err, &f) &&
+		(f.Kind == apidef.TooLarge || f.Kind == apidef.NotImplemented || f.Kind == apidef.MethodNotAllowed || f.Kind == apidef.RouteNotFound)
+	if err != nil {
+		c.Error(err)
+	}
+	resp.Writer = orig
+	if !outsideContract {
+		if verr := m.validator.Response(c.Request().Context(), c.Request(), route, rec.status, rec.header, rec.body.Bytes()); verr != nil {
+			if s.cfg.OnResponseViolation != nil {
+				s.cfg.OnResponseViolation(m.api.ID, route.OperationID(), rec.status, verr)
+			} else {
+				s.cfg.Logger.Warn("response breaks the contract", "api", m.api.ID,
+					"operation", route.OperationID(), "status", rec.status, "error", verr)
+			}
+		}
+	}
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	orig.WriteHeader(rec.status)
+	_, werr := orig.Write(rec.body.Bytes())
+	return werr
+}
+
+// callSafely runs fn, turning a panic into an internal failure, so that a wrapper that swapped
+// the response writer can restore it before the panic would skip it.
+func callSafely(fn func() error) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			err = &apidef.Failure{Kind: apidef.Internal, Message: "internal error",
+				Cause: fmt.Errorf("panic: %v\n%s", p, debug.Stack())}
+		}
+	}()
+	return fn()
+}
+
+// recorder buffers a response. The header map is the real response's, so headers set by the
+// handler are kept.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.body.Write(b)
+}
+func (r *recorder) WriteHeader(status int) {
+	if r.status == 0 {
+		r.status = status
+	}
+}
+
+// handleError renders every error in the format of the API the request was for, or as plain
+// JSON outside the APIs. It is echo's error handler, so it also catches echo's own 404/405
+// and errors returned by generated handlers (for example a body they cannot bind).
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	f := toFailure(err)
+	r := c.Request()
+	if f.Kind == apidef.Internal {
+		s.cfg.Logger.ErrorContext(r.Context(), "internal error", "path", r.URL.Path,
+			"request_id", apidef.RequestIDFrom(r.Context()), "error", err)
+		f = &apidef.Failure{Kind: apidef.Internal, Message: "internal error; quote request id " + apidef.RequestIDFrom(r.Context())}
+	}
+	m := s.apiFor(r.URL.Path)
+	if m == nil {
+		_ = c.JSON(f.Kind.DefaultStatus(), map[string]any{"error": f.Message, "violations": f.Violations})
+		return
+	}
+	if m.api.Headers != nil {
+		m.api.Headers(r, c.Response().Header())
+	}
+	status, body := m.api.Render(r, f)
+	if r.Method == http.MethodHead {
+		_ = c.NoContent(status)
+		return
+	}
+	if werr := c.JSON(status, body); werr != nil {
+		s.cfg.Logger.WarnContext(r.Context(), "writing an error response failed", "error", werr)
+	}
+}
+
+func (s *Server) apiFor(path string) *mounted {
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	return s.byID[first]
+}
+
+// toFailure classifies any error that reaches the error handler.
+func toFailure(err error) *apidef.Failure {
+	var f *apidef.Failure
+	if errors.As(err, &f) {
+		return f
+	}
+	var he *echo.HTTPError
+	if errors.As(err, &he) {
+		msg := fmt.Sprint(he.Message)
+		switch he.Code {
+		case http.StatusNotFound:
+			return &apidef.Failure{Kind: apidef.RouteNotFound, Message: "no such route", Cause: err}
+		case http.StatusMethodNotAllowed:
+			return &apidef.Failure{Kind: apidef.MethodNotAllowed, Message: "method not allowed", Cause: err}
+		case http.StatusRequestEntityTooLarge:
+			return &apidef.Failure{Kind: apidef.TooLarge, Message: msg, Cause: err}
+		case http.StatusUnauthorized:
+			return &apidef.Failure{Kind: apidef.Unauthenticated, Message: msg, Cause: err}
+		}
+		if he.Code >= 400 && he.Code < 500 {
+			// A generated handler refused to bind a value the contract validation let through.
+			return &apidef.Failure{Kind: apidef.Invalid, Message: msg, Cause: err,
+				Violations: []apidef.Violation{{In: apidef.InBody, Message: msg}}}
+		}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &apidef.Failure{Kind: apidef.Internal, Message: "request cancelled", Cause: err}
+	}
+	return &apidef.Failure{Kind: apidef.Internal, Message: "internal error", Cause: err}
+}

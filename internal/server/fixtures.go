@@ -1,0 +1,159 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/store"
+)
+
+// Fixtures is the JSON format of `paxkit serve --fixtures FILE`, of POST /_paxkit/import and
+// of GET /_paxkit/export, so that an export can be loaded again as it is:
+//
+//	{
+//	  "tenants": {"tomp": [{"id": "demo", "credentials": {"token": "..."}}]},
+//	  "state":   {"tomp.accounts": {"demo": [ {...}, ... ]}}
+//	}
+//
+// tenants replaces the accepted tenants of each tenancy named (others keep theirs); state
+// replaces the whole content of each table named (others keep theirs).
+type Fixtures struct {
+	Tenants map[string][]apidef.Tenant `json:"tenants,omitempty"`
+	State   store.Snapshot             `json:"state,omitempty"`
+}
+
+// FixtureError lists every problem found in fixtures.
+type FixtureError struct{ Problems []string }
+
+func (e *FixtureError) Error() string {
+	return "fixtures: " + strings.Join(e.Problems, "; ")
+}
+
+// DecodeFixtures reads fixtures JSON. Unknown fields are refused, so that a misspelt key
+// cannot silently load nothing.
+func DecodeFixtures(r io.Reader) (*Fixtures, error) {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	var f Fixtures
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("fixtures: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("fixtures: unexpected data after the JSON object")
+	}
+	var extra json.RawMessage
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, errors.New("fixtures: unexpected data after the JSON object")
+	}
+	return &f, nil
+}
+
+// initialState is what a fresh server (and every reset) starts from: each API's demo data,
+// then the fixtures file.
+type initialState struct {
+	tenants map[string][]apidef.Tenant
+	demo    store.Snapshot
+	extra   store.Snapshot
+}
+
+func (s *Server) tenancies() map[string]bool {
+	known := map[string]bool{}
+	for _, m := range s.apis {
+		known[m.api.Tenancy] = true
+	}
+	return known
+}
+
+func (s *Server) buildInitialState() (initialState, error) {
+	st := initialState{tenants: map[string][]apidef.Tenant{}, demo: store.Snapshot{}}
+	for _, m := range s.apis {
+		if len(m.api.DefaultTenants) > 0 {
+			if _, dup := st.tenants[m.api.Tenancy]; dup {
+				return st, fmt.Errorf("server: tenancy %q has default tenants from two APIs", m.api.Tenancy)
+			}
+			st.tenants[m.api.Tenancy] = m.api.DefaultTenants
+		}
+		for table, tenants := range m.api.DemoState {
+			if _, dup := st.demo[table]; dup {
+				return st, fmt.Errorf("server: table %q has demo data from two APIs", table)
+			}
+			st.demo[table] = tenants
+		}
+	}
+	if f := s.cfg.Fixtures; f != nil {
+		for name, list := range f.Tenants {
+			st.tenants[name] = list
+		}
+		st.extra = f.State
+	}
+	if err := checkTenants(s.tenancies(), st.tenants); err != nil {
+		return st, err
+	}
+	return st, nil
+}
+
+// applyInitialState empties the store and loads the demo data and fixtures again.
+func (s *Server) applyInitialState() error {
+	s.store.Reset()
+	if err := s.store.Import(s.initial.demo); err != nil {
+		return fmt.Errorf("server: demo data: %w", err)
+	}
+	if len(s.initial.extra) > 0 {
+		if err := s.store.Import(s.initial.extra); err != nil {
+			return fmt.Errorf("server: fixtures: %w", err)
+		}
+	}
+	s.tenants.replace(copyTenants(s.initial.tenants))
+	return nil
+}
+
+// importFixtures applies fixtures to the running server: tenants and state together or
+// neither.
+func (s *Server) importFixtures(f *Fixtures) error {
+	next := copyTenants(s.tenants.all())
+	for name, list := range f.Tenants {
+		next[name] = list
+	}
+	if err := checkTenants(s.tenancies(), next); err != nil {
+		return err
+	}
+	if len(f.State) > 0 {
+		if err := s.store.Import(f.State); err != nil {
+			return err
+		}
+	}
+	s.tenants.replace(next)
+	return nil
+}
+
+func (s *Server) exportFixtures() (*Fixtures, error) {
+	state, err := s.store.Export()
+	if err != nil {
+		return nil, err
+	}
+	return &Fixtures{Tenants: copyTenants(s.tenants.all()), State: state}, nil
+}
+
+func copyTenants(m map[string][]apidef.Tenant) map[string][]apidef.Tenant {
+	out := make(map[string][]apidef.Tenant, len(m))
+	for k, v := range m {
+		out[k] = append([]apidef.Tenant(nil), v...)
+	}
+	return out
+}
+
+// MarshalFixtures renders fixtures as indented JSON, the format of an export file.
+func MarshalFixtures(f *Fixtures) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, fmt.Errorf("fixtures: %w", err)
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,417 @@
+package server_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/paxkit/paxkit/impl/erin"
+	"github.com/paxkit/paxkit/impl/intrepid"
+	"github.com/paxkit/paxkit/impl/mews"
+	"github.com/paxkit/paxkit/impl/tomp"
+	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/registry"
+	"github.com/paxkit/paxkit/internal/server"
+	"github.com/paxkit/paxkit/internal/servertest"
+	"github.com/paxkit/paxkit/internal/store"
+	"github.com/paxkit/paxkit/openapi"
+)
+
+func all(t testing.TB) func(st *store.Store) []apidef.API {
+	return func(st *store.Store) []apidef.API {
+		apis, err := registry.APIs(context.Background(), st)
+		if err != nil {
+			t.Fatalf("registry: %v", err)
+		}
+		return apis
+	}
+}
+
+func startAll(t *testing.T, opts servertest.Options) *servertest.Server {
+	t.Helper()
+	return servertest.New(t, all(t), opts)
+}
+
+func TestSpecsIndexHealthAndAPIList(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	for _, id := range openapi.IDs() {
+		r := s.Do(http.MethodGet, "/"+id+"/openapi.yaml", nil, nil)
+		want, _ := openapi.Bytes(id)
+		if r.Status != 200 || string(r.Body) != string(want) || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/yaml") {
+			t.Errorf("GET /%s/openapi.yaml: %d %q, want 200 with the spec as written", id, r.Status, r.Header.Get("Content-Type"))
+		}
+	}
+	if r := s.Do(http.MethodGet, "/healthz", nil, nil); r.Status != 200 || r.JSON(t)["status"] != "ok" {
+		t.Errorf("healthz: %d %s", r.Status, r.Body)
+	}
+
+	r := s.Do(http.MethodGet, "/_paxkit/apis", nil, nil)
+	var list []struct {
+		ID, Base, Spec, Docs string
+		Credentials          struct {
+			Headers map[string]string
+			Body    map[string]any
+		}
+		Demo map[string]any
+	}
+	if err := json.Unmarshal(r.Body, &list); err != nil {
+		t.Fatalf("/_paxkit/apis: %v\n%s", err, r.Body)
+	}
+	if len(list) != len(openapi.IDs()) {
+		t.Fatalf("/_paxkit/apis lists %d APIs, want %d", len(list), len(openapi.IDs()))
+	}
+	wantCreds := map[string]string{
+		"tomp":        `headers Accept-Language=en-GB Authorization=Bearer ` + tomp.DemoToken,
+		"intrepid":    `headers X-Api-Key=` + intrepid.DemoAPIKey,
+		"mews-legacy": `body AccessToken ClientToken`,
+		"mews":        `body AccessToken Client ClientToken`,
+		"erin":        `body authenticate`,
+	}
+	for i, a := range list {
+		id := openapi.IDs()[i]
+		if a.ID != id || a.Base != "/"+id || a.Spec != "/"+id+"/openapi.yaml" || a.Docs != "/"+id+"/docs/" {
+			t.Errorf("entry %d: %+v", i, a)
+		}
+		got := ""
+		if len(a.Credentials.Headers) > 0 {
+			got = "headers"
+			for _, k := range sortedKeys(a.Credentials.Headers) {
+				got += " " + k + "=" + a.Credentials.Headers[k]
+			}
+		} else {
+			got = "body"
+			for _, k := range sortedKeys(a.Credentials.Body) {
+				got += " " + k
+			}
+		}
+		if got != wantCreds[id] {
+			t.Errorf("%s credentials %q, want %q", id, got, wantCreds[id])
+		}
+	}
+
+	idx := s.Do(http.MethodGet, "/", nil, nil)
+	for _, want := range []string{"/tomp", "/mews-legacy", tomp.DemoToken, intrepid.DemoAPIKey, mews.DemoAccessToken, erin.DemoEmail} {
+		if !strings.Contains(string(idx.Body), want) {
+			t.Errorf("index page does not show %q", want)
+		}
+	}
+	if r := s.Do(http.MethodGet, "/", map[string]string{"Accept": "application/json"}, nil); !strings.HasPrefix(string(r.Body), "[") {
+		t.Errorf("index as JSON: %s", r.Body)
+	}
+	if r := s.Do(http.MethodGet, "/nothing-here", nil, nil); r.Status != 404 || r.JSON(t)["error"] == nil {
+		t.Errorf("unknown top-level path: %d %s", r.Status, r.Body)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := range keys {
+		for j := i + 1; j < len(keys); j++ {
+			if keys[j] < keys[i] {
+				keys[i], keys[j] = keys[j], keys[i]
+			}
+		}
+	}
+	return keys
+}
+
+// Each vendor refuses in its own format; nothing reaches a handler without valid credentials
+// and a valid request.
+func TestVendorFormatsForRefusals(t *testing.T) {
+	mewsCurrent := func(client, access string, extra string) string {
+		return fmt.Sprintf(`{"ClientToken":%q,"AccessToken":%q,"Client":"test"%s}`, client, access, extra)
+	}
+	erinMsg := func(email, password string) string {
+		return fmt.Sprintf(`{"authenticate":{"email":%q,"password":%q,"type":"B2C"},"echoToken":"e-1"}`, email, password)
+	}
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		header map[string]string
+		body   string
+		status int
+		// want lists substrings the body must contain.
+		want []string
+		// header the response must carry
+		wantHeader string
+	}{
+		{"intrepid without key", "GET", "/intrepid/bookings/5057124/Customers", nil, "", 401,
+			[]string{`"errorType":"Unauthorized"`, `"correlationId":"`, "X-Api-Key"}, ""},
+		{"intrepid wrong key", "GET", "/intrepid/bookings/5057124/Customers", map[string]string{"X-Api-Key": "nope"}, "", 401,
+			[]string{`"errorType":"Unauthorized"`, "invalid"}, ""},
+		{"intrepid invalid context", "GET", "/intrepid/nowhere/5057124/Customers", map[string]string{"X-Api-Key": intrepid.DemoAPIKey}, "", 400,
+			[]string{`"errorType":"BadRequest"`, "path context"}, ""},
+		{"intrepid unknown route", "GET", "/intrepid/x", map[string]string{"X-Api-Key": intrepid.DemoAPIKey}, "", 404,
+			[]string{`"errorType":"NotFound"`}, ""},
+		{"mews unknown access token", "POST", "/mews/api/connector/v1/customers/getAll", nil,
+			mewsCurrent(mews.DemoClientToken, "nope", `,"Extent":{"Customers":true},"Limitation":{"Count":10}`), 401,
+			[]string{`"Message":"Invalid AccessToken."`, `"RequestId":"`}, "Request-Id"},
+		{"mews wrong client token", "POST", "/mews-legacy/api/connector/v1/customers/getAll", nil,
+			`{"ClientToken":"nope","AccessToken":"` + mews.DemoAccessToken + `","TimeFilter":"Created","StartUtc":"2016-01-01T00:00:00Z","EndUtc":"2016-01-07T00:00:00Z"}`, 401,
+			[]string{`"Message":"Invalid ClientToken."`}, "Request-Id"},
+		{"mews every violation in Message", "POST", "/mews/api/connector/v1/customers/add", nil,
+			`{"ClientToken":1,"Client":"x","Email":"not-an-email"}`, 400,
+			[]string{"Invalid request: ", "body /AccessToken: is required", "body /ClientToken:", "body /LastName: is required"}, "Request-Id"},
+		{"mews malformed JSON", "POST", "/mews/api/connector/v1/customers/add", nil, `{"ClientToken":`, 400,
+			[]string{"not valid JSON"}, "Request-Id"},
+		{"mews wrong path", "POST", "/mews/api/connector/v1/customers/nope", nil, `{}`, 404, []string{`"Message":"`}, "Request-Id"},
+		{"erin wrong password", "POST", "/erin/api/customer/details", nil, erinMsg(erin.DemoEmail, "wrong"), 401,
+			[]string{`"success":false`, `"code":"AUTHENTICATION_FAILED"`, `"echoToken":"e-1"`}, ""},
+		{"erin unknown email", "POST", "/erin/api/customer/details", nil, erinMsg("who@example.com", erin.DemoPassword), 401,
+			[]string{`"code":"AUTHENTICATION_FAILED"`}, ""},
+		{"erin without authenticate", "POST", "/erin/api/customer/details", nil, `{"echoToken":"e-2"}`, 400,
+			[]string{`"code":"REQUIRED"`, `"field":"/authenticate"`, `"echoToken":"e-2"`}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startAll(t, servertest.Options{})
+			var body any
+			if tc.body != "" {
+				body = tc.body
+			}
+			r := s.Do(tc.method, tc.path, tc.header, body)
+			if r.Status != tc.status {
+				t.Fatalf("status %d, want %d: %s", r.Status, tc.status, r.Body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(r.Body), w) {
+					t.Errorf("body lacks %q:\n%s", w, r.Body)
+				}
+			}
+			if tc.wantHeader != "" && r.Header.Get(tc.wantHeader) == "" {
+				t.Errorf("response lacks the %s header", tc.wantHeader)
+			}
+		})
+	}
+}
+
+// Operations paxkit does not implement yet are still validated and authenticated, then
+// answer 501 in the vendor's format.
+func TestNotYetImplementedOperations(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	r := s.Do(http.MethodPost, "/mews/api/connector/v1/customers/getAll", nil,
+		fmt.Sprintf(`{"ClientToken":%q,"AccessToken":%q,"Client":"t","Extent":{"Customers":true},"Limitation":{"Count":10}}`, mews.DemoClientToken, mews.DemoAccessToken))
+	if r.Status != http.StatusNotImplemented || !strings.Contains(string(r.Body), "customersGetAll") {
+		t.Errorf("valid authenticated request to an unimplemented operation: %d %s", r.Status, r.Body)
+	}
+}
+
+func TestAdminExportImportReset(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	h := map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en"}
+	const items = "/tomp/collections/customers/items"
+	created := s.Do(http.MethodPost, items, h, `{"id":"export-me"}`)
+	if created.Status != 201 {
+		t.Fatalf("create: %d %s", created.Status, created.Body)
+	}
+	id := created.JSON(t)["id"].(string)
+
+	export := s.Do(http.MethodGet, "/_paxkit/export", nil, nil)
+	if export.Status != 200 || !strings.Contains(string(export.Body), "export-me") {
+		t.Fatalf("export: %d %s", export.Status, export.Body)
+	}
+
+	// Reset goes back to the demo data: the new account is gone, the demo account is there.
+	if r := s.Do(http.MethodPost, "/_paxkit/reset", nil, nil); r.Status != 200 {
+		t.Fatalf("reset: %d %s", r.Status, r.Body)
+	}
+	if r := s.Do(http.MethodGet, items+"/"+id, h, nil); r.Status != 404 {
+		t.Errorf("after reset the new account answers %d", r.Status)
+	}
+	if r := s.Do(http.MethodGet, items+"/"+tomp.DemoActiveAccount, h, nil); r.Status != 200 {
+		t.Errorf("after reset the demo account answers %d", r.Status)
+	}
+
+	// Importing the export brings the account back.
+	if r := s.Do(http.MethodPost, "/_paxkit/import", nil, export.Body); r.Status != 200 {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
+	}
+	if r := s.Do(http.MethodGet, items+"/"+id, h, nil); r.Status != 200 || string(r.Body) != string(created.Body) {
+		t.Errorf("after import: %d %s, want %s", r.Status, r.Body, created.Body)
+	}
+
+	// Reset to empty drops every record but keeps the credentials.
+	if r := s.Do(http.MethodPost, "/_paxkit/reset?to=empty", nil, nil); r.Status != 200 {
+		t.Fatalf("reset to empty: %d %s", r.Status, r.Body)
+	}
+	if r := s.Do(http.MethodGet, items+"/"+tomp.DemoActiveAccount, h, nil); r.Status != 404 {
+		t.Errorf("after reset to empty the demo account answers %d", r.Status)
+	}
+	if r := s.Do(http.MethodPost, "/_paxkit/reset?to=yesterday", nil, nil); r.Status != 400 {
+		t.Errorf("reset to an unknown state: %d", r.Status)
+	}
+}
+
+func TestAdminImportIsAllOrNothing(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want []string
+	}{
+		{"not JSON", `{`, []string{"fixtures"}},
+		{"unknown key", `{"tenant":{}}`, []string{"unknown field"}},
+		{"unknown table", `{"state":{"nope.things":{"demo":[{}]}}}`, []string{"nope.things"}},
+		{"invalid record and a good tenant", `{"tenants":{"tomp":[{"id":"t","credentials":{"token":"new"}}]},
+			"state":{"tomp.accounts":{"demo":[{"id":"a1","customer":{"id":"c"},"creationDate":"2025-01-01T00:00:00Z","modificationDate":"2025-01-01T00:00:00Z","status":"SLEEPING"}]}}}`,
+			[]string{"tomp.accounts/demo[0]", "status"}},
+		{"tenant without credentials", `{"tenants":{"tomp":[{"id":"t"}]}}`, []string{"tenants.tomp[0]: credentials are empty"}},
+		{"two tenants one token", `{"tenants":{"tomp":[{"id":"a","credentials":{"token":"x"}},{"id":"b","credentials":{"token":"x"}}]}}`,
+			[]string{`same credentials as tenant \"a\"`}},
+		{"unknown tenancy", `{"tenants":{"nope":[{"id":"a","credentials":{"token":"x"}}]}}`, []string{"tenants.nope"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := startAll(t, servertest.Options{})
+			before := s.Do(http.MethodGet, "/_paxkit/export", nil, nil)
+			r := s.Do(http.MethodPost, "/_paxkit/import", nil, tc.body)
+			if r.Status != 400 {
+				t.Fatalf("status %d, want 400: %s", r.Status, r.Body)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(string(r.Body), w) {
+					t.Errorf("answer lacks %q: %s", w, r.Body)
+				}
+			}
+			if after := s.Do(http.MethodGet, "/_paxkit/export", nil, nil); string(after.Body) != string(before.Body) {
+				t.Error("a refused import changed the state")
+			}
+		})
+	}
+}
+
+func TestImportedTenantsAuthenticate(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	body := `{"tenants":{"tomp":[{"id":"ci","credentials":{"token":"ci-token"}}]}}`
+	if r := s.Do(http.MethodPost, "/_paxkit/import", nil, body); r.Status != 200 {
+		t.Fatalf("import: %d %s", r.Status, r.Body)
+	}
+	h := func(token string) map[string]string {
+		return map[string]string{"Authorization": "Bearer " + token, "Accept-Language": "en"}
+	}
+	if r := s.Do(http.MethodPost, "/tomp/collections/customers/items", h("ci-token"), `{"id":"x"}`); r.Status != 201 {
+		t.Errorf("new tenant's token: %d %s", r.Status, r.Body)
+	}
+	if r := s.Do(http.MethodGet, "/tomp/collections/customers/items/x", h(tomp.DemoToken), nil); r.Status != 401 {
+		t.Errorf("replaced demo token still accepted: %d", r.Status)
+	}
+}
+
+func TestBadFixturesStopTheServer(t *testing.T) {
+	st := store.New()
+	apis, err := registry.APIs(context.Background(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &server.Fixtures{State: store.Snapshot{"tomp.accounts": {"demo": {json.RawMessage(`{"id":""}`)}}}}
+	if _, err := server.New(server.Config{Fixtures: f}, apis, st); err == nil || !strings.Contains(err.Error(), "fixtures") {
+		t.Errorf("server.New with a broken fixture: err %v, want a fixtures error", err)
+	}
+}
+
+// testAPI is a small API over TOMP's contract whose handlers misbehave on purpose.
+func testAPI(mount func(g *echo.Group)) func(st *store.Store) []apidef.API {
+	return func(st *store.Store) []apidef.API {
+		spec, _ := openapi.Bytes("tomp")
+		doc, err := openapi.Load(context.Background(), "tomp")
+		if err != nil {
+			panic(err)
+		}
+		api, err := tomp.Define(st, spec, doc)
+		if err != nil {
+			panic(err)
+		}
+		api.Mount = func(g *echo.Group, _ apidef.Deps) error { mount(g); return nil }
+		return []apidef.API{api}
+	}
+}
+
+func TestPanicsAndErrorsBecomeVendor500s(t *testing.T) {
+	s := servertest.New(t, testAPI(func(g *echo.Group) {
+		g.GET("/collections/customers/items/:customerId", func(c echo.Context) error {
+			if c.Param("customerId") == "panic" {
+				panic("boom")
+			}
+			return errors.New("database on fire")
+		})
+	}), servertest.Options{})
+	h := map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en"}
+	for _, id := range []string{"panic", "error"} {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+"/tomp/collections/customers/items/"+id, nil)
+		for k, v := range h {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 500 || !strings.Contains(string(data), `"errorcode":8005`) || strings.Contains(string(data), "fire") || strings.Contains(string(data), "boom") {
+			t.Errorf("%s: %d %s; want TOMP 8005 without internal detail", id, resp.StatusCode, data)
+		}
+	}
+}
+
+func TestResponseValidationReportsContractBreaks(t *testing.T) {
+	var got []string
+	st := store.New()
+	apis := testAPI(func(g *echo.Group) {
+		g.GET("/collections/customers/items/:customerId", func(c echo.Context) error {
+			return c.JSON(200, map[string]any{"id": 42}) // id must be a string
+		})
+	})(st)
+	srv, err := server.New(server.Config{
+		ValidateResponses: true,
+		OnResponseViolation: func(api, op string, status int, err error) {
+			got = append(got, fmt.Sprintf("%s %s %d", api, op, status))
+		},
+	}, apis, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	req, _ := http.NewRequest(http.MethodGet, "http://"+ln.Addr().String()+"/tomp/collections/customers/items/x", nil)
+	req.Header.Set("Authorization", "Bearer "+tomp.DemoToken)
+	req.Header.Set("Accept-Language", "en")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(data) != "{\"id\":42}\n" {
+		t.Errorf("the response must be sent unchanged: %d %q", resp.StatusCode, data)
+	}
+	if fmt.Sprint(got) != "[tomp getCustomer 200]" {
+		t.Errorf("violations reported: %v", got)
+	}
+	// Graceful shutdown: Serve returns nil once the context ends.
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve after shutdown: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Serve did not return after its context ended")
+	}
+}
