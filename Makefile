@@ -53,7 +53,7 @@ $(REDOCLY): package.json package-lock.json
 
 ## run: the README's first command
 run:
-	$(GO) run ./cmd/paxkit lint
+	$(GO) run ./cmd/paxkit serve
 
 clean:
 	rm -rf bin node_modules

@@ -27,7 +27,8 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"lint": {summary: "validate OpenAPI specs and list every problem with its JSON pointer", run: runLint},
+		"lint":  {summary: "validate OpenAPI specs and list every problem with its JSON pointer", run: runLint},
+		"serve": {summary: "serve every API as a stateful fake with demo data", run: runServe},
 	}
 }
 

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/paxkit/paxkit/internal/registry"
+	"github.com/paxkit/paxkit/internal/server"
+	"github.com/paxkit/paxkit/internal/store"
+)
+
+// serveOptions are the flags of `paxkit serve`; each can also come from a PAXKIT_* variable
+// (flags win), so that containers and CI can configure paxkit without a command line.
+type serveOptions struct {
+	addr      string
+	fixtures  string
+	seed      uint64
+	logLevel  string
+	logFormat string
+	bodyLimit int64
+	validate  bool
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	opts, code := parseServeFlags(args, stderr)
+	if code >= 0 {
+		return code
+	}
+	logger, err := newLogger(stderr, opts.logLevel, opts.logFormat)
+	if err != nil {
+		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+		return exitUsage
+	}
+	var fixtures *server.Fixtures
+	if opts.fixtures != "" {
+		f, err := os.Open(opts.fixtures)
+		if err != nil {
+			fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+			return exitUsage
+		}
+		fixtures, err = server.DecodeFixtures(f)
+		f.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "paxkit serve: %s: %v\n", opts.fixtures, err)
+			return exitUsage
+		}
+	}
+	st := store.New()
+	apis, err := registry.APIs(ctx, st)
+	if err != nil {
+		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+		return exitProblem
+	}
+	srv, err := server.New(server.Config{
+		BodyLimit:         opts.bodyLimit,
+		Logger:            logger,
+		Seed:              opts.seed,
+		Fixtures:          fixtures,
+		ValidateResponses: opts.validate,
+	}, apis, st)
+	if err != nil {
+		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+		return exitUsage
+	}
+	ln, err := net.Listen("tcp", opts.addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+		return exitProblem
+	}
+	base := "http://" + displayAddr(ln.Addr())
+	fmt.Fprintf(stdout, "paxkit serve: listening on %s\n", base)
+	for _, a := range apis {
+		fmt.Fprintf(stdout, "  %-12s %s/%s  (contract: %s/%s/openapi.yaml)\n", a.ID, base, a.ID, base, a.ID)
+	}
+	fmt.Fprintf(stdout, "  demo credentials: %s/  ·  %s/_paxkit/apis\n", base, base)
+	if err := srv.Serve(ctx, ln); err != nil {
+		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+		return exitProblem
+	}
+	return exitOK
+}
+
+func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o serveOptions
+	fs.StringVar(&o.addr, "addr", envOr("PAXKIT_ADDR", "127.0.0.1:8080"), "address to listen on (env PAXKIT_ADDR)")
+	fs.StringVar(&o.fixtures, "fixtures", os.Getenv("PAXKIT_FIXTURES"), "JSON file with tenants and records to load over the demo data, in the format of GET /_paxkit/export (env PAXKIT_FIXTURES)")
+	seed, _ := strconv.ParseUint(os.Getenv("PAXKIT_SEED"), 10, 64)
+	fs.Uint64Var(&o.seed, "seed", seed, "seed for generated ids; the same seed and requests give the same ids (0 = random; env PAXKIT_SEED)")
+	fs.StringVar(&o.logLevel, "log-level", envOr("PAXKIT_LOG_LEVEL", "info"), "debug, info, warn or error (env PAXKIT_LOG_LEVEL)")
+	fs.StringVar(&o.logFormat, "log-format", envOr("PAXKIT_LOG_FORMAT", "text"), "text or json (env PAXKIT_LOG_FORMAT)")
+	limit, _ := strconv.ParseInt(os.Getenv("PAXKIT_BODY_LIMIT"), 10, 64)
+	if limit == 0 {
+		limit = 16 << 20
+	}
+	fs.Int64Var(&o.bodyLimit, "body-limit", limit, "largest request body accepted, in bytes (env PAXKIT_BODY_LIMIT)")
+	fs.BoolVar(&o.validate, "validate-responses", os.Getenv("PAXKIT_VALIDATE_RESPONSES") == "true", "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: paxkit serve [flags]")
+		fmt.Fprintln(stderr, "\nServes every built-in API under /<api-id> as a stateful fake with demo data:")
+		fmt.Fprintln(stderr, "the vendors' authentication, contract validation and error formats. Stops")
+		fmt.Fprintln(stderr, "gracefully on SIGINT or SIGTERM.")
+		fmt.Fprintln(stderr)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, exitOK
+		}
+		return o, exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "paxkit serve: unexpected arguments %q\n", fs.Args())
+		return o, exitUsage
+	}
+	if o.bodyLimit <= 0 {
+		fmt.Fprintln(stderr, "paxkit serve: --body-limit must be positive")
+		return o, exitUsage
+	}
+	return o, -1
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	o := &slog.HandlerOptions{Level: l}
+	switch strings.ToLower(format) {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, o)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, o)), nil
+	}
+	return nil, fmt.Errorf("--log-format must be text or json, not %q", format)
+}
+
+// displayAddr turns a listening address into one a person can paste into a browser.
+func displayAddr(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return a.String()
+	}
+	if tcp.IP.IsUnspecified() {
+		return net.JoinHostPort("localhost", strconv.Itoa(tcp.Port))
+	}
+	return tcp.String()
+}

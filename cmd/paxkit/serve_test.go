@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine to write while the test reads.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// TestServeCommand starts `paxkit serve` on a free port, runs the TOMP seed request against it,
+// and stops it the way SIGINT does (the command's context ends).
+func TestServeCommand(t *testing.T) {
+	dir := t.TempDir()
+	fixtures := filepath.Join(dir, "fixtures.json")
+	if err := os.WriteFile(fixtures, []byte(`{"tenants":{"tomp":[{"id":"ci","credentials":{"token":"ci-token"}}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	outR, outW := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--fixtures", fixtures, "--seed", "7", "--log-format", "json"}, outW, stderr)
+		outW.Close()
+	}()
+	lines := bufio.NewScanner(outR)
+	if !lines.Scan() {
+		t.Fatalf("no output; stderr: %s", stderr.String())
+	}
+	first := lines.Text()
+	base, ok := strings.CutPrefix(first, "paxkit serve: listening on ")
+	if !ok {
+		t.Fatalf("first line %q", first)
+	}
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+
+	for _, id := range []string{"tomp", "intrepid", "mews-legacy", "mews", "erin"} {
+		resp, err := http.Get(base + "/" + id + "/openapi.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("%s/openapi.yaml: %d", id, resp.StatusCode)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/tomp/collections/customers/items",
+		strings.NewReader(`{"id":"f84d777c-9260-48cd-b634-b11174caf74a","initials":"H.","firstName":"Hank","lastName":"Wolters"}`))
+	req.Header.Set("Authorization", "Bearer ci-token")
+	req.Header.Set("Accept-Language", "en")
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 201 {
+		t.Errorf("seed create with the fixtures' token: %d", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit code %d; stderr: %s", code, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+	}
+	logs := stderr.String()
+	for _, want := range []string{`"msg":"request"`, `"path":"/tomp/collections/customers/items"`, `"status":201`, `"tenant":"ci"`, `"msg":"shutting down"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %s:\n%s", want, logs)
+		}
+	}
+}
+
+func TestServeFlagErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"tenants":{"tomp":[{"id":"x"}]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"bad log level", []string{"serve", "--log-level", "loud"}, "--log-level"},
+		{"bad log format", []string{"serve", "--log-format", "xml"}, "--log-format"},
+		{"missing fixtures file", []string{"serve", "--fixtures", filepath.Join(dir, "none.json")}, "none.json"},
+		{"fixtures refused", []string{"serve", "--fixtures", bad}, "credentials are empty"},
+		{"extra argument", []string{"serve", "now"}, "unexpected arguments"},
+		{"zero body limit", []string{"serve", "--body-limit", "0"}, "--body-limit"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tc.args, &stdout, &stderr)
+			if code != exitUsage || !strings.Contains(stderr.String(), tc.wantErr) {
+				t.Errorf("exit %d, stderr %q; want %d mentioning %q", code, stderr.String(), exitUsage, tc.wantErr)
+			}
+		})
+	}
+}
