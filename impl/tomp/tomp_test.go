@@ -373,6 +373,9 @@ func TestRequestsRefusedBeforeTheHandler(t *testing.T) {
 					t.Errorf("error %d should mention %q; body %s", i, want, r.Body)
 				}
 			}
+			if tc.status == http.StatusMethodNotAllowed && r.Header.Get("Allow") != "POST" {
+				t.Errorf("405 with Allow %q, want POST", r.Header.Get("Allow"))
+			}
 			for _, e := range errs {
 				if e.Status != tc.status || !strings.HasPrefix(e.Instance, "urn:uuid:") {
 					t.Errorf("error %+v: want status %d and a urn:uuid instance", e, tc.status)

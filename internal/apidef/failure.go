@@ -122,6 +122,9 @@ type Failure struct {
 	Kind       Kind
 	Message    string
 	Violations []Violation
+	// Allow lists the methods the path does support, for a MethodNotAllowed failure (sent as
+	// the Allow header, which RFC 9110 requires on a 405).
+	Allow []string
 	// Cause is logged, never sent (it may hold internal detail).
 	Cause error
 }

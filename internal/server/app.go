@@ -90,7 +90,10 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			attrs = append(attrs, slog.String("tenant", t.ID))
 		}
 		level := slog.LevelInfo
-		if c.Response().Status >= 500 {
+		switch status := c.Response().Status; {
+		case status == http.StatusNotImplemented:
+			level = slog.LevelWarn // a known gap of paxkit, not a fault
+		case status >= 500:
 			level = slog.LevelError
 		}
 		s.cfg.Logger.LogAttrs(ctx, level, "request", attrs...)
@@ -277,6 +280,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.cfg.Logger.ErrorContext(r.Context(), "internal error", "path", r.URL.Path,
 			"request_id", apidef.RequestIDFrom(r.Context()), "error", err)
 		f = &apidef.Failure{Kind: apidef.Internal, Message: "internal error; quote request id " + apidef.RequestIDFrom(r.Context())}
+	}
+	if f.Kind == apidef.MethodNotAllowed && len(f.Allow) > 0 {
+		c.Response().Header().Set("Allow", strings.Join(f.Allow, ", "))
 	}
 	m := s.apiFor(r.URL.Path)
 	if m == nil {

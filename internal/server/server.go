@@ -72,7 +72,9 @@ func (c *Config) defaults() {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
 	if c.Now == nil {
-		c.Now = func() time.Time { return time.Now().UTC() }
+		// Milliseconds, as the vendors' own timestamps have at most: nanoseconds would be
+		// noise in every answer and in exports.
+		c.Now = func() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
 	}
 	if c.Seed == 0 {
 		c.Seed = rand.Uint64()

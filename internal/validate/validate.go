@@ -82,17 +82,29 @@ func (r Route) Operation() *openapi3.Operation { return r.route.Operation }
 // MethodNotAllowed when nothing matches.
 func (v *Validator) FindRoute(r *http.Request) (Route, *apidef.Failure) {
 	route, params, err := v.router.FindRoute(r)
-	if err != nil {
-		var re *routers.RouteError
-		if errors.As(err, &re) && errors.Is(err, routers.ErrMethodNotAllowed) {
-			return Route{}, apidef.Fail(apidef.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
-		}
-		if errors.Is(err, routers.ErrMethodNotAllowed) {
-			return Route{}, apidef.Fail(apidef.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
-		}
-		return Route{}, apidef.Fail(apidef.RouteNotFound, "no operation at %s %s", r.Method, r.URL.Path)
+	if err == nil {
+		return Route{route: route, params: params}, nil
 	}
-	return Route{route: route, params: params}, nil
+	if errors.Is(err, routers.ErrMethodNotAllowed) {
+		f := apidef.Fail(apidef.MethodNotAllowed, "%s is not allowed on %s", r.Method, r.URL.Path)
+		f.Allow = v.allowedMethods(r)
+		return Route{}, f
+	}
+	return Route{}, apidef.Fail(apidef.RouteNotFound, "no operation at %s %s", r.Method, r.URL.Path)
+}
+
+// allowedMethods lists the methods the contract has for the request's path. It is only asked
+// after a 405, so trying each method is cheap enough.
+func (v *Validator) allowedMethods(r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, _, err := v.router.FindRoute(probe); err == nil {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // Request validates path, query, header and cookie parameters and the body of r against the

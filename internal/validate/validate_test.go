@@ -50,7 +50,10 @@ func TestFindRoute(t *testing.T) {
 				return
 			}
 			if f == nil || f.Kind != tc.wantKind {
-				t.Errorf("failure %v, want kind %v", f, tc.wantKind)
+				t.Fatalf("failure %v, want kind %v", f, tc.wantKind)
+			}
+			if tc.wantKind == apidef.MethodNotAllowed && fmt.Sprint(f.Allow) != "[POST]" {
+				t.Errorf("Allow %v, want [POST]", f.Allow)
 			}
 		})
 	}
