@@ -102,11 +102,8 @@ func (s *Server) reset(c echo.Context) error {
 	}
 	s.adminMu.Lock()
 	defer s.adminMu.Unlock()
-	if err := s.applyInitialState(); err != nil {
+	if err := s.applyInitialState(to == "empty"); err != nil {
 		return err
-	}
-	if to == "empty" {
-		s.store.Reset()
 	}
 	if to == "" {
 		to = "initial"

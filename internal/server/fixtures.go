@@ -61,10 +61,14 @@ type initialState struct {
 	extra   store.Snapshot
 }
 
-func (s *Server) tenancies() map[string]bool {
-	known := map[string]bool{}
+// tenancies maps each tenancy to the identity check of the APIs that use it (APIs sharing a
+// tenancy share its credentials, so any of them can check).
+func (s *Server) tenancies() map[string]func(apidef.Tenant) (string, error) {
+	known := map[string]func(apidef.Tenant) (string, error){}
 	for _, m := range s.apis {
-		known[m.api.Tenancy] = true
+		if m.api.TenantIdentity != nil {
+			known[m.api.Tenancy] = m.api.TenantIdentity
+		}
 	}
 	return known
 }
@@ -97,16 +101,31 @@ func (s *Server) buildInitialState() (initialState, error) {
 	return st, nil
 }
 
-// applyInitialState empties the store and loads the demo data and fixtures again.
-func (s *Server) applyInitialState() error {
-	s.store.Reset()
-	if err := s.store.Import(s.initial.demo); err != nil {
-		return fmt.Errorf("server: demo data: %w", err)
-	}
-	if len(s.initial.extra) > 0 {
-		if err := s.store.Import(s.initial.extra); err != nil {
-			return fmt.Errorf("server: fixtures: %w", err)
+// applyInitialState puts the demo data and fixtures back (or, with empty, no records at all)
+// in one store Import that names every table, so a request running during a reset sees the old
+// state or the new one, never an empty store in between.
+func (s *Server) applyInitialState(empty bool) error {
+	snap := store.Snapshot{}
+	for _, name := range s.store.TableNames() {
+		snap[name] = map[string][]json.RawMessage{}
+		if empty {
+			continue
 		}
+		if tenants, ok := s.initial.demo[name]; ok {
+			snap[name] = tenants
+		}
+		// The fixtures replace a table's demo data as a whole, as an import does.
+		if tenants, ok := s.initial.extra[name]; ok {
+			snap[name] = tenants
+		}
+	}
+	for name := range s.initial.extra {
+		if _, ok := snap[name]; !ok {
+			snap[name] = s.initial.extra[name] // unknown table: Import names it in its error
+		}
+	}
+	if err := s.store.Import(snap); err != nil {
+		return fmt.Errorf("server: demo data and fixtures: %w", err)
 	}
 	s.tenants.replace(copyTenants(s.initial.tenants))
 	return nil

@@ -132,7 +132,7 @@ func New(cfg Config, apis []apidef.API, st *store.Store) (*Server, error) {
 		return nil, err
 	}
 	s.initial = initial
-	if err := s.applyInitialState(); err != nil {
+	if err := s.applyInitialState(false); err != nil {
 		return nil, err
 	}
 	s.indexPage, err = template.New("index").Parse(indexTemplate)

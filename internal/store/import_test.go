@@ -222,3 +222,25 @@ func TestImportConcurrentWithTransactions(t *testing.T) {
 	<-done
 	f.verify(t)
 }
+
+// Naming every table from TableNames in one Import replaces the whole state at once.
+func TestTableNamesReplaceEverything(t *testing.T) {
+	f := newFixture()
+	names := f.s.TableNames()
+	if len(names) < 2 || names[0] != "accounts" {
+		t.Fatalf("TableNames %v, want the fixture's tables in registration order", names)
+	}
+	if err := f.s.Update("demo", func(tx *Tx) error { return f.accounts.Put(tx, ann) }); err != nil {
+		t.Fatal(err)
+	}
+	snap := Snapshot{}
+	for _, n := range names {
+		snap[n] = map[string][]json.RawMessage{}
+	}
+	if err := f.s.Import(snap); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.s.Tenants(); len(got) != 0 {
+		t.Errorf("tenants with records after replacing every table with nothing: %v", got)
+	}
+}

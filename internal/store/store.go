@@ -219,6 +219,17 @@ func (s *Store) register(name string, mk func(idx int) table) table {
 	return t
 }
 
+// TableNames lists the registered tables in registration order. Naming every table in one
+// Import replaces the whole state in one atomic step (what a server reset needs).
+func (s *Store) TableNames() []string {
+	tables := s.tableList()
+	names := make([]string, len(tables))
+	for i, t := range tables {
+		names[i] = t.name()
+	}
+	return names
+}
+
 // Tenants returns the tenants holding at least one record, sorted.
 func (s *Store) Tenants() []string {
 	tables := s.tableList()
