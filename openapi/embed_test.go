@@ -13,6 +13,14 @@ func TestFormats(t *testing.T) {
 		format, value string
 		ok            bool
 	}{
+		{"date", "1984-07-21", true},
+		{"date", "2024-02-29", true},
+		{"date", "2020-02-30", false},
+		{"date", "1984-7-21", false},
+		{"byte", "aGVsbG8=", true},
+		{"byte", "", true},
+		{"byte", "aGVsbG8", false},
+		{"byte", "a-_b", false},
 		{"uuid", "3fa85f64-5717-4562-b3fc-2c963f66afa6", true},
 		{"uuid", "3FA85F64-5717-4562-B3FC-2C963F66AFA6", true},
 		{"uuid", "3fa85f64-5717-4562-b3fc-2c963f66afa", false},

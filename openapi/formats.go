@@ -1,23 +1,48 @@
 package openapi
 
 import (
+	"encoding/base64"
 	"fmt"
 	"net/mail"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// Formats returns the string formats paxkit validates beyond kin-openapi's defaults (date,
-// date-time, byte). kin-openapi leaves uuid, email and uri unchecked unless told; these are
-// scoped to a document rather than registered globally, so two specs never share state.
+// Formats returns the string formats paxkit validates itself: uuid, email and uri, which
+// kin-openapi leaves unchecked unless told, and date and byte, which it checks too loosely.
+// They are scoped to a document rather than registered globally, so two specs never share
+// state.
 func Formats() map[string]openapi3.StringFormatValidator {
 	return map[string]openapi3.StringFormatValidator{
 		"uuid":  openapi3.NewRegexpFormatValidator(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`),
 		"email": openapi3.NewCallbackValidator(validateEmail),
 		"uri":   openapi3.NewCallbackValidator(validateURI),
+		// kin-openapi checks date and byte with regular expressions only, which let
+		// 2020-02-30 and unpadded or URL-safe base64 through; the generated Go types then
+		// cannot hold the value. These check what the Go types will parse.
+		"date": openapi3.NewCallbackValidator(validateDate),
+		"byte": openapi3.NewCallbackValidator(validateByte),
 	}
+}
+
+// validateDate accepts an RFC 3339 full-date that exists on the calendar.
+func validateDate(s string) error {
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
+		return fmt.Errorf("not a calendar date (YYYY-MM-DD): %w", err)
+	}
+	return nil
+}
+
+// validateByte accepts standard, padded base64 (RFC 4648 §4), what OpenAPI's byte format
+// and Go's []byte JSON encoding mean.
+func validateByte(s string) error {
+	if _, err := base64.StdEncoding.DecodeString(s); err != nil {
+		return fmt.Errorf("not standard padded base64: %w", err)
+	}
+	return nil
 }
 
 func validateEmail(s string) error {

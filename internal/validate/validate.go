@@ -7,9 +7,11 @@ package validate
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"regexp"
 	"sort"
@@ -111,6 +113,12 @@ func (v *Validator) allowedMethods(r *http.Request) []string {
 // matched operation and returns every violation found. body is the request body already read
 // (r.Body is replaced by a reader over it, so handlers can read it again).
 func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, body []byte) *apidef.Failure {
+	// kin-openapi decodes the first JSON value of a body and ignores what follows; a body
+	// such as `{"id":"a"} trailing` is not JSON and must not be half-read.
+	if len(body) > 0 && isJSON(r.Header.Get("Content-Type")) && !json.Valid(body) {
+		return &apidef.Failure{Kind: apidef.Invalid, Message: "the request body is not valid JSON",
+			Violations: []apidef.Violation{{In: apidef.InBody, Message: "is not valid JSON: " + jsonProblem(body)}}}
+	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
@@ -132,6 +140,25 @@ func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, b
 		Violations: Violations(err),
 		Cause:      err,
 	}
+}
+
+// isJSON reports whether a Content-Type is JSON or a JSON-based type (`+json`).
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return false
+	}
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
+}
+
+// jsonProblem describes why a body is not one JSON value.
+func jsonProblem(body []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return err.Error()
+	}
+	return fmt.Sprintf("unexpected data after the JSON value at byte %d", dec.InputOffset())
 }
 
 // Response validates a response the server is about to send (status, headers, body) and
