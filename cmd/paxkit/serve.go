@@ -75,6 +75,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
 		return exitProblem
 	}
+	if tcp, ok := ln.Addr().(*net.TCPAddr); ok && !tcp.IP.IsLoopback() {
+		logger.Warn("listening beyond loopback: /_paxkit/ (export shows every tenant's credentials, import and reset change state) has no authentication",
+			"addr", ln.Addr().String())
+	}
 	base := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(stdout, "paxkit serve: listening on %s\n", base)
 	for _, a := range apis {
@@ -94,16 +98,34 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 	var o serveOptions
 	fs.StringVar(&o.addr, "addr", envOr("PAXKIT_ADDR", "127.0.0.1:8080"), "address to listen on (env PAXKIT_ADDR)")
 	fs.StringVar(&o.fixtures, "fixtures", os.Getenv("PAXKIT_FIXTURES"), "JSON file with tenants and records to load over the demo data, in the format of GET /_paxkit/export (env PAXKIT_FIXTURES)")
-	seed, _ := strconv.ParseUint(os.Getenv("PAXKIT_SEED"), 10, 64)
+	seed, err := envUint("PAXKIT_SEED")
+	if err != nil {
+		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+		return o, exitUsage
+	}
 	fs.Uint64Var(&o.seed, "seed", seed, "seed for generated ids; the same seed and requests give the same ids (0 = random; env PAXKIT_SEED)")
 	fs.StringVar(&o.logLevel, "log-level", envOr("PAXKIT_LOG_LEVEL", "info"), "debug, info, warn or error (env PAXKIT_LOG_LEVEL)")
 	fs.StringVar(&o.logFormat, "log-format", envOr("PAXKIT_LOG_FORMAT", "text"), "text or json (env PAXKIT_LOG_FORMAT)")
-	limit, _ := strconv.ParseInt(os.Getenv("PAXKIT_BODY_LIMIT"), 10, 64)
-	if limit == 0 {
-		limit = 16 << 20
+	limit := int64(16 << 20)
+	if v := os.Getenv("PAXKIT_BODY_LIMIT"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			fmt.Fprintf(stderr, "paxkit serve: PAXKIT_BODY_LIMIT must be a number of bytes, not %q\n", v)
+			return o, exitUsage
+		}
+		limit = n
+	}
+	validate := false
+	if v := os.Getenv("PAXKIT_VALIDATE_RESPONSES"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			fmt.Fprintf(stderr, "paxkit serve: PAXKIT_VALIDATE_RESPONSES must be true or false, not %q\n", v)
+			return o, exitUsage
+		}
+		validate = b
 	}
 	fs.Int64Var(&o.bodyLimit, "body-limit", limit, "largest request body accepted, in bytes (env PAXKIT_BODY_LIMIT)")
-	fs.BoolVar(&o.validate, "validate-responses", os.Getenv("PAXKIT_VALIDATE_RESPONSES") == "true", "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
+	fs.BoolVar(&o.validate, "validate-responses", validate, "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: paxkit serve [flags]")
 		fmt.Fprintln(stderr, "\nServes every built-in API under /<api-id> as a stateful fake with demo data:")
@@ -127,6 +149,18 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 		return o, exitUsage
 	}
 	return o, -1
+}
+
+func envUint(name string) (uint64, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("%s must be a non-negative integer, not %q", name, v)
+	}
+	return n, nil
 }
 
 func envOr(name, def string) string {

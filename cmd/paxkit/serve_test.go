@@ -122,10 +122,25 @@ func TestServeFlagErrors(t *testing.T) {
 		{"extra argument", []string{"serve", "now"}, "unexpected arguments"},
 		{"zero body limit", []string{"serve", "--body-limit", "0"}, "--body-limit"},
 	}
+	for _, env := range []struct{ name, value string }{
+		{"PAXKIT_SEED", "abc"}, {"PAXKIT_BODY_LIMIT", "1MB"}, {"PAXKIT_VALIDATE_RESPONSES", "yes please"},
+	} {
+		tests = append(tests, struct {
+			name    string
+			args    []string
+			wantErr string
+		}{"env " + env.name, []string{"serve", "env:" + env.name + "=" + env.value}, env.name})
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			args := tc.args
+			if spec, ok := strings.CutPrefix(args[len(args)-1], "env:"); ok {
+				name, value, _ := strings.Cut(spec, "=")
+				t.Setenv(name, value)
+				args = args[:len(args)-1]
+			}
 			var stdout, stderr bytes.Buffer
-			code := run(context.Background(), tc.args, &stdout, &stderr)
+			code := run(context.Background(), args, &stdout, &stderr)
 			if code != exitUsage || !strings.Contains(stderr.String(), tc.wantErr) {
 				t.Errorf("exit %d, stderr %q; want %d mentioning %q", code, stderr.String(), exitUsage, tc.wantErr)
 			}

@@ -7,6 +7,7 @@ package erin
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -33,13 +34,14 @@ const (
 // Define describes the API to the server.
 func Define(spec []byte, doc *openapi3.T) apidef.API {
 	return apidef.API{
-		ID:            ID,
-		Title:         "TTS Erin B2C customer management",
-		Spec:          spec,
-		Doc:           doc,
-		CredentialsIn: apidef.CredentialsInBody,
-		Authenticate:  authenticate,
-		Render:        render,
+		ID:             ID,
+		Title:          "TTS Erin B2C customer management",
+		Spec:           spec,
+		Doc:            doc,
+		CredentialsIn:  apidef.CredentialsInBody,
+		Authenticate:   authenticate,
+		Render:         render,
+		TenantIdentity: tenantIdentity,
 		DefaultTenants: []apidef.Tenant{{
 			ID:          DemoCustomerReference,
 			Credentials: map[string]string{"email": DemoEmail, "passwordBcrypt": demoPasswordHash},
@@ -49,6 +51,19 @@ func Define(spec []byte, doc *openapi3.T) apidef.API {
 		}},
 		Demo: map[string]any{"customerReference": DemoCustomerReference},
 	}
+}
+
+// tenantIdentity: a customer login is identified by its email, ignoring case as
+// authentication does; the password must be stored as a bcrypt hash.
+func tenantIdentity(t apidef.Tenant) (string, error) {
+	email, err := apidef.CredentialsExactly(t, "email", "passwordBcrypt")
+	if err != nil {
+		return "", err
+	}
+	if _, err := bcrypt.Cost([]byte(t.Credentials["passwordBcrypt"])); err != nil {
+		return "", fmt.Errorf("credentials.passwordBcrypt is not a bcrypt hash: %w", err)
+	}
+	return strings.ToLower(strings.TrimSpace(email)), nil
 }
 
 // authenticate checks the message's authenticate object against the customer logins. The

@@ -25,13 +25,14 @@ const (
 // Define describes the API to the server.
 func Define(spec []byte, doc *openapi3.T) apidef.API {
 	return apidef.API{
-		ID:            ID,
-		Title:         "Intrepid customers in a context",
-		Spec:          spec,
-		Doc:           doc,
-		CredentialsIn: apidef.CredentialsInHeader,
-		Authenticate:  authenticate,
-		Render:        render,
+		ID:             ID,
+		Title:          "Intrepid customers in a context",
+		Spec:           spec,
+		Doc:            doc,
+		CredentialsIn:  apidef.CredentialsInHeader,
+		Authenticate:   authenticate,
+		Render:         render,
+		TenantIdentity: func(t apidef.Tenant) (string, error) { return apidef.CredentialsExactly(t, "apiKey") },
 		DefaultTenants: []apidef.Tenant{
 			{ID: "demo", Credentials: map[string]string{"apiKey": DemoAPIKey}, Properties: map[string]any{"agentOnStatement": false}},
 			{ID: "demo-2", Credentials: map[string]string{"apiKey": OtherDemoAPIKey}, Properties: map[string]any{"agentOnStatement": true}},

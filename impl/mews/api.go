@@ -44,15 +44,16 @@ func Define(legacySpec []byte, legacyDoc *openapi3.T, spec []byte, doc *openapi3
 		{ID: demoNetTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoNetAccessToken}},
 	}
 	legacy := apidef.API{
-		ID:            LegacyID,
-		Title:         "Mews Connector customers (2018 revision)",
-		Spec:          legacySpec,
-		Doc:           legacyDoc,
-		Tenancy:       Tenancy,
-		CredentialsIn: apidef.CredentialsInBody,
-		Authenticate:  authenticate,
-		Render:        render,
-		Headers:       headers,
+		ID:             LegacyID,
+		Title:          "Mews Connector customers (2018 revision)",
+		Spec:           legacySpec,
+		Doc:            legacyDoc,
+		Tenancy:        Tenancy,
+		CredentialsIn:  apidef.CredentialsInBody,
+		Authenticate:   authenticate,
+		Render:         render,
+		Headers:        headers,
+		TenantIdentity: tenantIdentity,
 		DemoCredentials: apidef.DemoCredentials{Body: map[string]any{
 			"ClientToken": DemoClientToken, "AccessToken": DemoAccessToken,
 		}},
@@ -68,12 +69,22 @@ func Define(legacySpec []byte, legacyDoc *openapi3.T, spec []byte, doc *openapi3
 		Authenticate:   authenticate,
 		Render:         render,
 		Headers:        headers,
+		TenantIdentity: tenantIdentity,
 		DefaultTenants: tenants,
 		DemoCredentials: apidef.DemoCredentials{Body: map[string]any{
 			"ClientToken": DemoClientToken, "AccessToken": DemoAccessToken, "Client": DemoClient,
 		}},
 	}
 	return []apidef.API{legacy, current}
+}
+
+// tenantIdentity: an enterprise is identified by its AccessToken (the ClientToken identifies
+// the integration, which several enterprises share).
+func tenantIdentity(t apidef.Tenant) (string, error) {
+	if _, err := apidef.CredentialsExactly(t, credentialAccessToken, credentialClientToken); err != nil {
+		return "", err
+	}
+	return t.Credentials[credentialAccessToken], nil
 }
 
 // authenticate reads ClientToken and AccessToken from the JSON body (the contract validation

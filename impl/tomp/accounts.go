@@ -76,11 +76,11 @@ func checkAccount(v *validate.Validator, a account) error {
 	}
 	data, err := json.Marshal(a)
 	if err != nil {
-		return err
+		return fmt.Errorf("encode account: %w", err)
 	}
 	var value any
 	if err := json.Unmarshal(data, &value); err != nil {
-		return err
+		return fmt.Errorf("decode account: %w", err)
 	}
 	schema := v.Doc().Components.Schemas["CustomerAccount"].Value
 	if vs := v.Value(schema, value, ""); len(vs) > 0 {

@@ -67,6 +67,7 @@ func Define(st *store.Store, spec []byte, doc *openapi3.T) (apidef.API, error) {
 			tomp.RegisterHandlers(g, tomp.NewStrictHandler(impl, nil))
 			return nil
 		},
+		TenantIdentity: func(t apidef.Tenant) (string, error) { return apidef.CredentialsExactly(t, "token") },
 		DefaultTenants: []apidef.Tenant{
 			{ID: "demo", Credentials: map[string]string{"token": DemoToken}},
 			{ID: "demo-2", Credentials: map[string]string{"token": OtherDemoToken}},

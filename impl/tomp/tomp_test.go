@@ -504,3 +504,55 @@ func TestConcurrentPatchesAreAllApplied(t *testing.T) {
 		t.Errorf("custom fields after %d concurrent patches: %v; want all %d keys plus loyaltyTier", n, cf, n)
 	}
 }
+
+// What the contract accepts is what the handler stores: integers written as 1e2, exact member
+// names (an unvalidated "ID" must not replace the validated "id"), and what it refuses is
+// refused with the field named.
+func TestBodiesBindAsValidated(t *testing.T) {
+	s := start(t, servertest.Options{})
+	r := s.Do(http.MethodPost, items, demo(),
+		`{"id":"bind-1","ID":"`+strings.Repeat("x", 300)+`","address":{"id":"P:h","addressLine1":"a","houseNumber":1e2}}`)
+	expectStatus(t, r, http.StatusCreated)
+	a := accountOf(t, r)
+	if a.Customer["id"] != "bind-1" {
+		t.Errorf("customer id %v, want the validated bind-1", a.Customer["id"])
+	}
+	if addr, _ := a.Customer["address"].(map[string]any); addr["houseNumber"] != float64(100) {
+		t.Errorf("houseNumber %v, want 100", addr["houseNumber"])
+	}
+	patch := s.Do(http.MethodPatch, items+"/"+a.ID, with(demo(), "Content-Type", "application/merge-patch+json"),
+		`{"address":{"id":"P:h","addressLine1":"b","houseNumber":2.63e2}}`)
+	expectStatus(t, patch, http.StatusOK)
+	for _, tc := range []struct{ body, field string }{
+		{`{"dateOfBirth":"2020-02-30"}`, "dateOfBirth"},
+		{`{"photo":"aGVsbG8"}`, "photo"},
+		{`{"firstName":"A"} trailing`, "body"},
+	} {
+		r := s.Do(http.MethodPatch, items+"/"+a.ID, with(demo(), "Content-Type", "application/merge-patch+json"), tc.body)
+		expectStatus(t, r, http.StatusBadRequest)
+		if errs := errorsOf(t, r); !strings.Contains(errs[0].Title, "Field: "+tc.field) {
+			t.Errorf("%s: %s, want the error on %s", tc.body, r.Body, tc.field)
+		}
+	}
+}
+
+// Headers the contract validation cannot judge (sent empty or twice) are still refused on the
+// header, not blamed on the body.
+func TestEmptyOrRepeatedHeaders(t *testing.T) {
+	s := start(t, servertest.Options{})
+	for _, values := range [][]string{{""}, {"en", "nl"}} {
+		req, _ := http.NewRequest(http.MethodGet, s.URL+items+"/"+tomp.DemoActiveAccount, nil)
+		req.Header.Set("Authorization", "Bearer "+tomp.DemoToken)
+		req.Header["Accept-Language"] = values
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body struct{ Errors []apiError }
+		_ = json.NewDecoder(resp.Body).Decode(&body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || len(body.Errors) != 1 || !strings.Contains(body.Errors[0].Title, "Field: Accept-Language") {
+			t.Errorf("Accept-Language %q: %d %+v, want 400 on the header", values, resp.StatusCode, body.Errors)
+		}
+	}
+}

@@ -8,8 +8,11 @@ package apidef
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -54,6 +57,10 @@ type API struct {
 	// implementation of this contract yet: its routes still validate and authenticate, then
 	// answer 501 in the vendor's error format.
 	Mount func(g *echo.Group, deps Deps) error
+	// TenantIdentity checks a tenant's credentials (the keys this API's authenticator reads,
+	// nothing else) and returns the normalised credential that identifies it, which must be
+	// unique in the tenancy: two tenants with one token could not be told apart.
+	TenantIdentity func(t Tenant) (string, error)
 	// DefaultTenants are the tenants and credentials a fresh server accepts; a fixtures file
 	// may replace them.
 	DefaultTenants []Tenant
@@ -90,7 +97,7 @@ func (t Tenant) AllowsOperation(operationID string) bool {
 	}
 	items, ok := list.([]any)
 	if !ok {
-		return false
+		return false // CheckProperties refuses such tenants before they are used
 	}
 	for _, item := range items {
 		if s, ok := item.(string); ok && s == operationID {
@@ -98,6 +105,43 @@ func (t Tenant) AllowsOperation(operationID string) bool {
 		}
 	}
 	return false
+}
+
+// CheckProperties refuses tenant properties the core would misread: allowOperations must be
+// a list of operation ids.
+func (t Tenant) CheckProperties() error {
+	list, ok := t.Properties["allowOperations"]
+	if !ok {
+		return nil
+	}
+	items, ok := list.([]any)
+	if !ok {
+		return fmt.Errorf("properties.allowOperations must be a list of operation ids, not %T", list)
+	}
+	for i, item := range items {
+		if _, ok := item.(string); !ok {
+			return fmt.Errorf("properties.allowOperations[%d] must be an operation id string, not %T", i, item)
+		}
+	}
+	return nil
+}
+
+// CredentialsExactly checks that a tenant's credentials have exactly the given keys, each
+// non-empty, and returns the value of the first (the identifying one).
+func CredentialsExactly(t Tenant, keys ...string) (string, error) {
+	for _, k := range keys {
+		if t.Credentials[k] == "" {
+			return "", fmt.Errorf("credentials.%s is missing or empty", k)
+		}
+	}
+	if len(t.Credentials) != len(keys) {
+		for k := range t.Credentials {
+			if !slices.Contains(keys, k) {
+				return "", fmt.Errorf("credentials.%s is not used by this API (it uses %s)", k, strings.Join(keys, ", "))
+			}
+		}
+	}
+	return t.Credentials[keys[0]], nil
 }
 
 // Authenticator finds the tenant a request's credentials belong to. body is the raw request
@@ -116,9 +160,6 @@ type Deps struct {
 	Now func() time.Time
 	// NewID returns a new random UUID; with `paxkit serve --seed` the sequence is reproducible.
 	NewID func() string
-	// Doc is the API's loaded contract, for implementations that validate derived values (for
-	// example the result of a merge patch) against a schema.
-	Doc *openapi3.T
 }
 
 type contextKey int
@@ -141,7 +182,8 @@ func TenantFrom(ctx context.Context) (Tenant, bool) {
 	return t, ok
 }
 
-// WithRequestID stores the request's id (also sent as the Request-Id / X-Request-Id header).
+// WithRequestID stores the request's id (in the access log, and in the vendor's error body or
+// header where the vendor has one, such as Mews' Request-Id).
 func WithRequestID(ctx context.Context, id string) context.Context {
 	return context.WithValue(ctx, requestIDKey, id)
 }

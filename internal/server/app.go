@@ -8,10 +8,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +26,7 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
+	e.Binder = bodyBinder{}
 	e.Use(s.requestContext, s.accessLog, s.recoverPanics)
 
 	e.GET("/", s.index)
@@ -47,7 +50,6 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 			Logger: s.cfg.Logger.With("api", m.api.ID),
 			Now:    s.cfg.Now,
 			NewID:  ids.newID,
-			Doc:    m.api.Doc,
 		}
 		if err := m.api.Mount(g, deps); err != nil {
 			return nil, fmt.Errorf("server: mount %s: %w", m.api.ID, err)
@@ -285,6 +287,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.Response().Header().Set("Allow", strings.Join(f.Allow, ", "))
 	}
 	m := s.apiFor(r.URL.Path)
+	if m != nil {
+		locateWrapperError(f, m.api.Doc)
+	}
 	if m == nil {
 		_ = c.JSON(f.Kind.DefaultStatus(), map[string]any{"error": f.Message, "violations": f.Violations})
 		return
@@ -305,6 +310,35 @@ func (s *Server) handleError(err error, c echo.Context) {
 func (s *Server) apiFor(path string) *mounted {
 	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	return s.byID[first]
+}
+
+// wrapperParamError matches the messages of oapi-codegen's echo wrappers for a parameter
+// they cannot bind (an empty or repeated header, say), which kin-openapi let through.
+var wrapperParamError = regexp.MustCompile(`^(?:Invalid format for parameter ([^:]+):|Expected one value for (\S+), got|Header parameter (\S+) is required)`)
+
+// locateWrapperError puts a generated wrapper's parameter error on the parameter it is about
+// (found in the contract), instead of on the body.
+func locateWrapperError(f *apidef.Failure, doc *openapi3.T) {
+	if f.Kind != apidef.Invalid || len(f.Violations) != 1 {
+		return
+	}
+	m := wrapperParamError.FindStringSubmatch(f.Violations[0].Message)
+	if m == nil {
+		return
+	}
+	name := m[1] + m[2] + m[3]
+	in := apidef.InHeader
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, p := range append(item.Parameters, op.Parameters...) {
+				if p.Value != nil && p.Value.Name == name {
+					in = apidef.Location(p.Value.In)
+				}
+			}
+		}
+	}
+	f.Violations[0] = apidef.Violation{In: in, Name: name, Missing: m[3] != "",
+		Message: "must be sent once, with a value: " + f.Violations[0].Message}
 }
 
 // toFailure classifies any error that reaches the error handler.

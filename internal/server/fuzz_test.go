@@ -3,9 +3,11 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/paxkit/paxkit/impl/tomp"
@@ -23,7 +25,7 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte(`{"state":{"tomp.accounts":{"demo":[{"id":"x","customer":{"id":"c"},"creationDate":"2025-01-01T00:00:00Z","modificationDate":"2025-01-01T00:00:00Z","status":"ACTIVE"}]}}}`))
 	f.Add([]byte(`{"state":{"tomp.accounts":{"demo":[{"id":1}]}}}`))
 	f.Add([]byte(`[]`))
-	h := fuzzServer(f)
+	h, _ := fuzzServer(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/_paxkit/import", bytes.NewReader(body)))
@@ -41,7 +43,7 @@ func FuzzTompRequest(f *testing.F) {
 	f.Add("PATCH", tomp.DemoActiveAccount, "application/merge-patch+json", []byte(`{"customFields":{"otp":"482913","loyaltyTier":null},"address":{"id":"P:x","addressLine1":"a","houseNumber":1e99}}`))
 	f.Add("POST", "", "application/json", []byte(`{"id":"\xff\x00","photo":"AAAA","dateOfBirth":"2020-02-30"}`))
 	f.Add("GET", "%2e%2e", "", []byte(nil))
-	h := fuzzServer(f)
+	h, violations := fuzzServer(f)
 	f.Fuzz(func(t *testing.T, method, id, contentType string, body []byte) {
 		switch method {
 		case "GET", "POST", "PATCH", "DELETE":
@@ -69,19 +71,44 @@ func FuzzTompRequest(f *testing.F) {
 		if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"errorcode"`) {
 			t.Fatalf("%d answer not in TOMP's format: %s", rec.Code, rec.Body)
 		}
+		if v := violations.take(); len(v) > 0 {
+			t.Fatalf("%s %s (%s) %q: the answer breaks the contract: %v", method, path, contentType, body, v)
+		}
 	})
 }
 
-// fuzzServer is a server with every API and its demo data, shared by a fuzz target's runs.
-func fuzzServer(f *testing.F) http.Handler {
+// violationLog collects the contract breaks the server reports while it answers.
+type violationLog struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (l *violationLog) add(api, op string, status int, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.list = append(l.list, fmt.Sprintf("%s %s %d: %v", api, op, status, err))
+}
+
+func (l *violationLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.list
+	l.list = nil
+	return out
+}
+
+// fuzzServer is a server with every API and its demo data, shared by a fuzz target's runs,
+// checking every response against its contract.
+func fuzzServer(f *testing.F) (http.Handler, *violationLog) {
 	st := store.New()
 	apis, err := registry.APIs(context.Background(), st)
 	if err != nil {
 		f.Fatal(err)
 	}
-	srv, err := server.New(server.Config{}, apis, st)
+	log := &violationLog{}
+	srv, err := server.New(server.Config{ValidateResponses: true, OnResponseViolation: log.add}, apis, st)
 	if err != nil {
 		f.Fatal(err)
 	}
-	return srv.Handler()
+	return srv.Handler(), log
 }

@@ -271,6 +271,17 @@ func TestAdminImportIsAllOrNothing(t *testing.T) {
 		{"two tenants one token", `{"tenants":{"tomp":[{"id":"a","credentials":{"token":"x"}},{"id":"b","credentials":{"token":"x"}}]}}`,
 			[]string{`same credentials as tenant \"a\"`}},
 		{"unknown tenancy", `{"tenants":{"nope":[{"id":"a","credentials":{"token":"x"}}]}}`, []string{"tenants.nope"}},
+		{"credential the API does not read", `{"tenants":{"tomp":[{"id":"a","credentials":{"token":"x","label":"y"}}]}}`,
+			[]string{"credentials.label is not used by this API"}},
+		{"misspelt credential", `{"tenants":{"tomp":[{"id":"a","credentials":{"Token":"x"}}]}}`, []string{"credentials.token is missing"}},
+		{"allowOperations not a list", `{"tenants":{"tomp":[{"id":"a","credentials":{"token":"x"},"properties":{"allowOperations":"getCustomer"}}]}}`,
+			[]string{"allowOperations must be a list"}},
+		{"two Mews enterprises one AccessToken", `{"tenants":{"mews":[{"id":"a","credentials":{"clientToken":"c1","accessToken":"x"}},{"id":"b","credentials":{"clientToken":"c2","accessToken":"x"}}]}}`,
+			[]string{`same credentials as tenant \"a\"`}},
+		{"erin emails differing in case", `{"tenants":{"erin":[{"id":"a","credentials":{"email":"A@x.io","passwordBcrypt":"$2a$04$SQQr/ZkPRKvR4hBmAiQWTeNqkliJs8lwXQWSxiMHHh8OGdIbaslyi"}},{"id":"b","credentials":{"email":"a@X.io","passwordBcrypt":"$2a$04$SQQr/ZkPRKvR4hBmAiQWTeNqkliJs8lwXQWSxiMHHh8OGdIbaslyi"}}]}}`,
+			[]string{`same credentials as tenant \"a\"`}},
+		{"erin password not hashed", `{"tenants":{"erin":[{"id":"a","credentials":{"email":"a@x.io","passwordBcrypt":"secret"}}]}}`,
+			[]string{"not a bcrypt hash"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -413,5 +424,60 @@ func TestResponseValidationReportsContractBreaks(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Serve did not return after its context ended")
+	}
+}
+
+// A reset replaces the state in one step: requests running meanwhile find the demo account
+// before and after it, never an empty store.
+func TestResetIsAtomicForConcurrentRequests(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	h := map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en"}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				if r := s.Do(http.MethodPost, "/_paxkit/reset", nil, nil); r.Status != 200 {
+					t.Errorf("reset: %d", r.Status)
+					return
+				}
+			}
+		}
+	}()
+	for i := range 300 {
+		if r := s.Do(http.MethodGet, "/tomp/collections/customers/items/"+tomp.DemoActiveAccount, h, nil); r.Status != 200 {
+			t.Errorf("GET %d during resets: %d %s", i, r.Status, r.Body)
+			break
+		}
+	}
+	close(stop)
+	<-done
+}
+
+// Every refusal the core can give an operation (bad request, bad credentials, no rights,
+// internal error) must be a status that operation documents, so that clients and the
+// conformance checker are never surprised.
+func TestCoreRefusalsAreDocumentedStatuses(t *testing.T) {
+	apis, err := registry.APIs(context.Background(), store.New())
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "/", nil)
+	for _, a := range apis {
+		for _, kind := range []apidef.Kind{apidef.Invalid, apidef.Unauthenticated, apidef.Forbidden, apidef.Internal} {
+			status, _ := a.Render(req, &apidef.Failure{Kind: kind, Message: "x"})
+			for path, item := range a.Doc.Paths.Map() {
+				for method, op := range item.Operations() {
+					if op.Responses.Status(status) == nil {
+						t.Errorf("%s %s %s: a %s refusal answers %d, which the operation does not document",
+							a.ID, method, path, kind, status)
+					}
+				}
+			}
+		}
 	}
 }

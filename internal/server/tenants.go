@@ -29,9 +29,10 @@ func (t *tenantSets) all() map[string][]apidef.Tenant { return *t.p.Load() }
 func (t *tenantSets) replace(m map[string][]apidef.Tenant) { t.p.Store(&m) }
 
 // checkTenants refuses tenant lists a server could not use: unknown tenancies, tenants
-// without an id or credentials, duplicate ids, and credentials two tenants share (a request
-// would then belong to both).
-func checkTenants(known map[string]bool, sets map[string][]apidef.Tenant) error {
+// without an id, duplicate ids, credentials the API's authenticator would not read (or would
+// miss), two tenants with the same identifying credential (a request would belong to both) and
+// malformed properties. identity maps each tenancy to its API's TenantIdentity.
+func checkTenants(identity map[string]func(apidef.Tenant) (string, error), sets map[string][]apidef.Tenant) error {
 	names := make([]string, 0, len(sets))
 	for name := range sets {
 		names = append(names, name)
@@ -39,12 +40,13 @@ func checkTenants(known map[string]bool, sets map[string][]apidef.Tenant) error 
 	sort.Strings(names)
 	var problems []string
 	for _, name := range names {
-		if !known[name] {
+		identify, known := identity[name]
+		if !known {
 			problems = append(problems, fmt.Sprintf("tenants.%s: no API uses this tenancy", name))
 			continue
 		}
 		ids := map[string]bool{}
-		creds := map[string]string{}
+		owners := map[string]string{}
 		for i, tn := range sets[name] {
 			at := fmt.Sprintf("tenants.%s[%d]", name, i)
 			if tn.ID == "" {
@@ -53,22 +55,22 @@ func checkTenants(known map[string]bool, sets map[string][]apidef.Tenant) error 
 				problems = append(problems, fmt.Sprintf("%s: duplicate id %q", at, tn.ID))
 			}
 			ids[tn.ID] = true
+			if err := tn.CheckProperties(); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %v", at, err))
+			}
 			if len(tn.Credentials) == 0 {
 				problems = append(problems, at+": credentials are empty")
+				continue
 			}
-			keys := make([]string, 0, len(tn.Credentials))
-			for k := range tn.Credentials {
-				keys = append(keys, k)
+			key, err := identify(tn)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: %v", at, err))
+				continue
 			}
-			sort.Strings(keys)
-			sig := ""
-			for _, k := range keys {
-				sig += k + "=" + tn.Credentials[k] + "\x00"
-			}
-			if other, ok := creds[sig]; ok && sig != "" {
+			if other, ok := owners[key]; ok {
 				problems = append(problems, fmt.Sprintf("%s: same credentials as tenant %q", at, other))
 			}
-			creds[sig] = tn.ID
+			owners[key] = tn.ID
 		}
 	}
 	if len(problems) > 0 {
