@@ -43,38 +43,27 @@ func Define(legacySpec []byte, legacyDoc *openapi3.T, spec []byte, doc *openapi3
 		{ID: demoGrossTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoAccessToken}},
 		{ID: demoNetTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoNetAccessToken}},
 	}
-	legacy := apidef.API{
-		ID:             LegacyID,
-		Title:          "Mews Connector customers (2018 revision)",
-		Spec:           legacySpec,
-		Doc:            legacyDoc,
+	// Both revisions speak to one Mews: same tokens, same tenants, same error format.
+	shared := apidef.API{
 		Tenancy:        Tenancy,
 		CredentialsIn:  apidef.CredentialsInBody,
 		Authenticate:   authenticate,
 		Render:         render,
 		Headers:        headers,
 		TenantIdentity: tenantIdentity,
-		DemoCredentials: apidef.DemoCredentials{Body: map[string]any{
-			"ClientToken": DemoClientToken, "AccessToken": DemoAccessToken,
-		}},
-		// The shared tenant set is declared once, on the current revision.
 	}
-	current := apidef.API{
-		ID:             ID,
-		Title:          "Mews Connector customers",
-		Spec:           spec,
-		Doc:            doc,
-		Tenancy:        Tenancy,
-		CredentialsIn:  apidef.CredentialsInBody,
-		Authenticate:   authenticate,
-		Render:         render,
-		Headers:        headers,
-		TenantIdentity: tenantIdentity,
-		DefaultTenants: tenants,
-		DemoCredentials: apidef.DemoCredentials{Body: map[string]any{
-			"ClientToken": DemoClientToken, "AccessToken": DemoAccessToken, "Client": DemoClient,
-		}},
-	}
+	legacy := shared
+	legacy.ID, legacy.Title, legacy.Spec, legacy.Doc = LegacyID, "Mews Connector customers (2018 revision)", legacySpec, legacyDoc
+	legacy.DemoCredentials = apidef.DemoCredentials{Body: map[string]any{
+		"ClientToken": DemoClientToken, "AccessToken": DemoAccessToken,
+	}}
+	current := shared
+	current.ID, current.Title, current.Spec, current.Doc = ID, "Mews Connector customers", spec, doc
+	// The shared tenant set is declared once, on the current revision.
+	current.DefaultTenants = tenants
+	current.DemoCredentials = apidef.DemoCredentials{Body: map[string]any{
+		"ClientToken": DemoClientToken, "AccessToken": DemoAccessToken, "Client": DemoClient,
+	}}
 	return []apidef.API{legacy, current}
 }
 
