@@ -147,3 +147,43 @@ func TestServeFlagErrors(t *testing.T) {
 		})
 	}
 }
+
+// Beyond loopback paxkit warns that the admin endpoints are open, and a 501 (a known gap,
+// not a fault) is logged as a warning rather than an error. (It calls an Intrepid operation
+// paxkit does not implement yet; when issue 4 lands, point it at a test API instead.)
+func TestServeWarnings(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	outR, outW := io.Pipe()
+	stderr := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "0.0.0.0:0", "--log-format", "json"}, outW, stderr)
+		outW.Close()
+	}()
+	lines := bufio.NewScanner(outR)
+	if !lines.Scan() {
+		t.Fatalf("no output; stderr: %s", stderr.String())
+	}
+	base, _ := strings.CutPrefix(lines.Text(), "paxkit serve: listening on ")
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	req, _ := http.NewRequest(http.MethodGet, base+"/intrepid/bookings/5057124/Customers", nil)
+	req.Header.Set("X-Api-Key", "paxkit-intrepid-demo-key")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	cancel()
+	<-done
+	logs := stderr.String()
+	if !strings.Contains(logs, `"level":"WARN","msg":"listening beyond loopback`) {
+		t.Errorf("no warning about open admin endpoints:\n%s", logs)
+	}
+	if resp.StatusCode != http.StatusNotImplemented || !strings.Contains(logs, `"level":"WARN","msg":"request","method":"GET","path":"/intrepid/bookings/5057124/Customers","status":501`) {
+		t.Errorf("status %d; want a 501 logged at WARN:\n%s", resp.StatusCode, logs)
+	}
+}
