@@ -1,12 +1,13 @@
 package tomp
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/paxkit/paxkit/gen/tomp"
 	"github.com/paxkit/paxkit/internal/store"
@@ -24,13 +25,13 @@ const (
 // exactly like the API's answers.
 type account = tomp.CustomerAccount
 
-func newAccountTable(st *store.Store, v *validate.Validator) *store.Table[account] {
+func newAccountTable(st *store.Store, doc *openapi3.T) *store.Table[account] {
 	return store.NewTable(st, store.Config[account]{
 		Name:  "tomp.accounts",
 		ID:    func(a account) string { return deref(a.Id) },
 		Clone: cloneAccount,
 		Validate: func(a account) error {
-			return checkAccount(v, a)
+			return checkAccount(doc, a)
 		},
 		// customer.id is the MP's own identifier: one account per MP customer. Email and
 		// phone are only used to find known customers on create, and two accounts may share
@@ -54,7 +55,7 @@ func newAccountTable(st *store.Store, v *validate.Validator) *store.Table[accoun
 
 // checkAccount refuses fixture records a TO could not have answered: a record must be a valid
 // CustomerAccount with its id, customer, dates and status.
-func checkAccount(v *validate.Validator, a account) error {
+func checkAccount(doc *openapi3.T, a account) error {
 	var missing []string
 	if deref(a.Id) == "" {
 		missing = append(missing, "id")
@@ -74,16 +75,11 @@ func checkAccount(v *validate.Validator, a account) error {
 	if len(missing) > 0 {
 		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
 	}
-	data, err := json.Marshal(a)
+	vs, err := validate.Schema(doc, "CustomerAccount", a, "")
 	if err != nil {
-		return fmt.Errorf("encode account: %w", err)
+		return err
 	}
-	var value any
-	if err := json.Unmarshal(data, &value); err != nil {
-		return fmt.Errorf("decode account: %w", err)
-	}
-	schema := v.Doc().Components.Schemas["CustomerAccount"].Value
-	if vs := v.Value(schema, value, ""); len(vs) > 0 {
+	if len(vs) > 0 {
 		parts := make([]string, len(vs))
 		for i, x := range vs {
 			parts[i] = x.Pointer + ": " + x.Message

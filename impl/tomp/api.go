@@ -18,7 +18,6 @@ import (
 	"github.com/paxkit/paxkit/gen/tomp"
 	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/store"
-	"github.com/paxkit/paxkit/internal/validate"
 )
 
 // ID is the API's id and path prefix.
@@ -48,11 +47,7 @@ func Define(st *store.Store, spec []byte, doc *openapi3.T) (apidef.API, error) {
 	if err := json.Unmarshal(demoJSON, &demo); err != nil {
 		return apidef.API{}, fmt.Errorf("tomp: demo data: %w", err)
 	}
-	v, err := validate.New(doc, "/"+ID)
-	if err != nil {
-		return apidef.API{}, err
-	}
-	accounts := newAccountTable(st, v)
+	accounts := newAccountTable(st, doc)
 	return apidef.API{
 		ID:            ID,
 		Title:         "TOMP-API customer management",
@@ -63,7 +58,7 @@ func Define(st *store.Store, spec []byte, doc *openapi3.T) (apidef.API, error) {
 		Render:        render,
 		Headers:       headers,
 		Mount: func(g *echo.Group, deps apidef.Deps) error {
-			impl := &server{accounts: accounts, store: deps.Store, now: deps.Now, newID: deps.NewID, validator: v}
+			impl := &server{accounts: accounts, store: deps.Store, now: deps.Now, newID: deps.NewID, doc: doc}
 			tomp.RegisterHandlers(g, tomp.NewStrictHandler(impl, nil))
 			return nil
 		},

@@ -38,7 +38,7 @@ func truncate(s string, n int) string {
 
 // render answers a failure found by the core in TOMP's {"errors": [...]} format.
 func render(r *http.Request, f *apidef.Failure) (int, any) {
-	instance := instanceOf(r)
+	instance := instanceFrom(r.Context())
 	switch f.Kind {
 	case apidef.Invalid:
 		return http.StatusBadRequest, violationsBody(f.Violations, f.Message, instance)
@@ -109,12 +109,3 @@ func tompError(code int, typ, title string, status int, detail, instance string)
 }
 
 func body(errs ...tomp.Error) tomp.ErrorResponse { return tomp.ErrorResponse{Errors: &errs} }
-
-// instanceOf identifies one occurrence of an error by the request id, which is also in the
-// server's log line for the request.
-func instanceOf(r *http.Request) string {
-	if id := apidef.RequestIDFrom(r.Context()); id != "" {
-		return "urn:uuid:" + id
-	}
-	return ""
-}

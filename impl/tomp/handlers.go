@@ -2,12 +2,13 @@ package tomp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/paxkit/paxkit/gen/tomp"
 	"github.com/paxkit/paxkit/internal/apidef"
@@ -19,11 +20,11 @@ import (
 // writes one tenant's partition inside one store transaction, so concurrent requests never
 // see or make half-applied changes.
 type server struct {
-	accounts  *store.Table[account]
-	store     *store.Store
-	now       func() time.Time
-	newID     func() string
-	validator *validate.Validator
+	accounts *store.Table[account]
+	store    *store.Store
+	now      func() time.Time
+	newID    func() string
+	doc      *openapi3.T
 }
 
 var _ tomp.StrictServerInterface = (*server)(nil)
@@ -181,7 +182,11 @@ func (s *server) UpdateCustomer(ctx context.Context, req tomp.UpdateCustomerRequ
 			}}
 		}
 		merged := mergePatch(old, *req.Body)
-		if vs := s.checkCustomer(merged); len(vs) > 0 {
+		vs, err := s.checkCustomer(merged)
+		if err != nil {
+			return err
+		}
+		if len(vs) > 0 {
 			return &refusal{tomp.UpdateCustomer400JSONResponse{
 				Body:    violationsBody(vs, "", instanceFrom(ctx)),
 				Headers: tomp.UpdateCustomer400ResponseHeaders(respHeaders()),
@@ -208,17 +213,8 @@ func (s *server) UpdateCustomer(ctx context.Context, req tomp.UpdateCustomerRequ
 
 // checkCustomer validates the customer a patch produced against TOMP's Customer schema (for
 // example, merged custom fields may exceed 20 keys although the patch alone does not).
-func (s *server) checkCustomer(c tomp.Customer) []apidef.Violation {
-	data, err := json.Marshal(c)
-	if err != nil {
-		return []apidef.Violation{{In: apidef.InBody, Message: "the patched customer cannot be encoded: " + err.Error()}}
-	}
-	var value any
-	if err := json.Unmarshal(data, &value); err != nil {
-		return []apidef.Violation{{In: apidef.InBody, Message: "the patched customer cannot be decoded: " + err.Error()}}
-	}
-	schema := s.validator.Doc().Components.Schemas["Customer"].Value
-	return s.validator.Value(schema, value, "")
+func (s *server) checkCustomer(c tomp.Customer) ([]apidef.Violation, error) {
+	return validate.Schema(s.doc, "Customer", c, "")
 }
 
 // mergePatch applies RFC 7396 to a customer: a member with a value replaces, null removes,
@@ -348,6 +344,8 @@ func blocked(ctx context.Context) tomp.UserBlockedJSONResponse {
 	}
 }
 
+// instanceFrom identifies one occurrence of an error by the request id, which is also in the
+// server's log line for the request.
 func instanceFrom(ctx context.Context) string {
 	if id := apidef.RequestIDFrom(ctx); id != "" {
 		return "urn:uuid:" + id

@@ -179,22 +179,34 @@ func (v *Validator) Response(ctx context.Context, r *http.Request, route Route, 
 	return openapi3filter.ValidateResponse(ctx, input)
 }
 
-// Value validates a value (decoded JSON: maps, slices, float64, string, bool, nil) against a
-// schema of the contract as a request value, and returns every violation with its pointer
-// below prefix. Implementations use it for values they derive, such as the result of a merge
-// patch.
-func (v *Validator) Value(schema *openapi3.Schema, value any, prefix string) []apidef.Violation {
-	opts := append(v.doc.GetSchemaValidationOptions(), openapi3.MultiErrors(), openapi3.VisitAsRequest())
-	err := schema.VisitJSON(value, opts...)
-	if err == nil {
-		return nil
+// Schema validates a Go value (for example a generated type an implementation derived, such
+// as the result of a merge patch) against the named component schema of doc, as a request
+// value, and returns every violation with its pointer below prefix. The value goes through
+// JSON, so it is judged exactly as it will be sent.
+func Schema(doc *openapi3.T, name string, value any, prefix string) ([]apidef.Violation, error) {
+	ref := doc.Components.Schemas[name]
+	if ref == nil || ref.Value == nil {
+		return nil, fmt.Errorf("validate: the contract has no schema %q", name)
 	}
-	out := Violations(err)
+	data, err := json.Marshal(value)
+	if err != nil {
+		return nil, fmt.Errorf("validate: encode %s: %w", name, err)
+	}
+	var generic any
+	if err := json.Unmarshal(data, &generic); err != nil {
+		return nil, fmt.Errorf("validate: decode %s: %w", name, err)
+	}
+	opts := append(doc.GetSchemaValidationOptions(), openapi3.MultiErrors(), openapi3.VisitAsRequest())
+	verr := ref.Value.VisitJSON(generic, opts...)
+	if verr == nil {
+		return nil, nil
+	}
+	out := Violations(verr)
 	for i := range out {
 		out[i].In = apidef.InBody
 		out[i].Pointer = prefix + out[i].Pointer
 	}
-	return out
+	return out, nil
 }
 
 // Violations converts an error returned by openapi3filter or by schema validation into

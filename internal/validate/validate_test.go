@@ -140,11 +140,23 @@ func TestRequestViolations(t *testing.T) {
 	}
 }
 
-func TestValueReportsPointersBelowPrefix(t *testing.T) {
-	v := newValidator(t, "tomp")
-	schema := v.Doc().Components.Schemas["Customer"].Value
-	got := v.Value(schema, map[string]any{"id": "x", "customFields": map[string]any{"a": strings.Repeat("x", 1001)}}, "/customer")
-	if fmt.Sprint(got) != "[body /customer/customFields/a: maximum string length is 1000]" {
-		t.Errorf("got %v", got)
+func TestSchemaReportsPointersBelowPrefix(t *testing.T) {
+	doc, err := openapi.Load(context.Background(), "tomp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type customer struct {
+		ID           string            `json:"id"`
+		CustomFields map[string]string `json:"customFields"`
+	}
+	got, err := validate.Schema(doc, "Customer", customer{ID: "x", CustomFields: map[string]string{"a": strings.Repeat("x", 1001)}}, "/customer")
+	if err != nil || fmt.Sprint(got) != "[body /customer/customFields/a: maximum string length is 1000]" {
+		t.Errorf("got %v %v", got, err)
+	}
+	if got, err := validate.Schema(doc, "Customer", customer{ID: "x"}, ""); err != nil || len(got) != 1 {
+		t.Errorf("a null customFields map must be reported: %v %v", got, err)
+	}
+	if _, err := validate.Schema(doc, "NoSuchSchema", customer{}, ""); err == nil {
+		t.Error("an unknown schema name must be an error")
 	}
 }
