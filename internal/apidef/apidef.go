@@ -9,7 +9,6 @@ package apidef
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -154,8 +153,7 @@ type Renderer func(r *http.Request, f *Failure) (status int, body any)
 
 // Deps are the services the core hands to an API implementation.
 type Deps struct {
-	Store  *store.Store
-	Logger *slog.Logger
+	Store *store.Store
 	// Now is the server's clock (a test can fix it).
 	Now func() time.Time
 	// NewID returns a new random UUID; with `paxkit serve --seed` the sequence is reproducible.

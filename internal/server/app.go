@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -46,10 +45,9 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 			continue
 		}
 		deps := apidef.Deps{
-			Store:  s.store,
-			Logger: s.cfg.Logger.With("api", m.api.ID),
-			Now:    s.cfg.Now,
-			NewID:  ids.newID,
+			Store: s.store,
+			Now:   s.cfg.Now,
+			NewID: ids.newID,
 		}
 		if err := m.api.Mount(g, deps); err != nil {
 			return nil, fmt.Errorf("server: mount %s: %w", m.api.ID, err)
@@ -298,10 +296,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		m.api.Headers(r, c.Response().Header())
 	}
 	status, body := m.api.Render(r, f)
-	if r.Method == http.MethodHead {
-		_ = c.NoContent(status)
-		return
-	}
 	if werr := c.JSON(status, body); werr != nil {
 		s.cfg.Logger.WarnContext(r.Context(), "writing an error response failed", "error", werr)
 	}
@@ -355,19 +349,12 @@ func toFailure(err error) *apidef.Failure {
 			return &apidef.Failure{Kind: apidef.RouteNotFound, Message: "no such route", Cause: err}
 		case http.StatusMethodNotAllowed:
 			return &apidef.Failure{Kind: apidef.MethodNotAllowed, Message: "method not allowed", Cause: err}
-		case http.StatusRequestEntityTooLarge:
-			return &apidef.Failure{Kind: apidef.TooLarge, Message: msg, Cause: err}
-		case http.StatusUnauthorized:
-			return &apidef.Failure{Kind: apidef.Unauthenticated, Message: msg, Cause: err}
 		}
 		if he.Code >= 400 && he.Code < 500 {
 			// A generated handler refused to bind a value the contract validation let through.
 			return &apidef.Failure{Kind: apidef.Invalid, Message: msg, Cause: err,
 				Violations: []apidef.Violation{{In: apidef.InBody, Message: msg}}}
 		}
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return &apidef.Failure{Kind: apidef.Internal, Message: "request cancelled", Cause: err}
 	}
 	return &apidef.Failure{Kind: apidef.Internal, Message: "internal error", Cause: err}
 }
