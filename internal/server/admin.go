@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -80,8 +81,14 @@ func (s *Server) export(c echo.Context) error {
 
 // importState applies a fixtures document: all of it or, on any problem, none of it.
 func (s *Server) importState(c echo.Context) error {
-	f, err := DecodeFixtures(c.Request().Body)
+	// The same body limit as the APIs: an import is untrusted input too.
+	body := http.MaxBytesReader(c.Response(), c.Request().Body, s.cfg.BodyLimit)
+	f, err := DecodeFixtures(body)
 	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return c.JSON(http.StatusRequestEntityTooLarge, adminError(fmt.Errorf("the fixtures are over the body limit of %d bytes", tooLarge.Limit)))
+		}
 		return c.JSON(http.StatusBadRequest, adminError(err))
 	}
 	s.adminMu.Lock()
@@ -113,7 +120,8 @@ func (s *Server) reset(c echo.Context) error {
 
 func adminError(err error) map[string]any {
 	var problems []string
-	if fe, ok := err.(*FixtureError); ok {
+	var fe *FixtureError
+	if errors.As(err, &fe) {
 		problems = fe.Problems
 	} else {
 		problems = strings.Split(err.Error(), "\n")

@@ -481,3 +481,15 @@ func TestCoreRefusalsAreDocumentedStatuses(t *testing.T) {
 		}
 	}
 }
+
+func TestAdminImportHonoursTheBodyLimit(t *testing.T) {
+	s := servertest.New(t, all(t), servertest.Options{BodyLimit: 256})
+	body := `{"tenants":{"tomp":[{"id":"a","credentials":{"token":"` + strings.Repeat("x", 300) + `"}}]}}`
+	r := s.Do(http.MethodPost, "/_paxkit/import", nil, body)
+	if r.Status != http.StatusRequestEntityTooLarge || !strings.Contains(string(r.Body), "body limit of 256 bytes") {
+		t.Errorf("oversized import: %d %s", r.Status, r.Body)
+	}
+	if r := s.Do(http.MethodGet, "/tomp/collections/customers/items/x", map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en"}, nil); r.Status != 404 {
+		t.Errorf("the refused import changed the tenants: demo token answers %d", r.Status)
+	}
+}
