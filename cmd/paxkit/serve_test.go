@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -82,9 +83,15 @@ func TestServeCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var account struct{ CreationDate time.Time }
+	decodeErr := json.NewDecoder(resp.Body).Decode(&account)
 	resp.Body.Close()
-	if resp.StatusCode != 201 {
-		t.Errorf("seed create with the fixtures' token: %d", resp.StatusCode)
+	if resp.StatusCode != 201 || decodeErr != nil {
+		t.Errorf("seed create with the fixtures' token: %d %v", resp.StatusCode, decodeErr)
+	}
+	// The real clock is kept to milliseconds, as the vendors' timestamps are.
+	if account.CreationDate.IsZero() || !account.CreationDate.Equal(account.CreationDate.Truncate(time.Millisecond)) {
+		t.Errorf("creationDate %v, want a time with at most millisecond precision", account.CreationDate)
 	}
 
 	cancel()

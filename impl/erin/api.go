@@ -139,30 +139,20 @@ func render(r *http.Request, f *apidef.Failure) (int, any) {
 		errs = append(errs, errorEntry{Code: strings.ToUpper(strings.ReplaceAll(f.Kind.String(), " ", "_")), Message: f.Message})
 	}
 	out := map[string]any{"success": false, "errors": errs}
-	echoEnvelope(r, f, out)
+	echoEnvelope(r, out)
 	return status, out
 }
 
 // echoEnvelope copies the request's echoToken and transactionIdentifier into the failure
-// envelope when they are strings the contract accepted (an invalid value is not echoed, so
-// the answer stays valid).
-func echoEnvelope(r *http.Request, f *apidef.Failure, out map[string]any) {
+// envelope when they are strings (the contract allows any string for both, so an echoed
+// string never breaks the answer; a value of another type is not echoed).
+func echoEnvelope(r *http.Request, out map[string]any) {
 	var msg map[string]any
 	if json.Unmarshal(apidef.RawBodyFrom(r.Context()), &msg) != nil {
 		return
 	}
 	for _, key := range []string{"echoToken", "transactionIdentifier"} {
-		s, ok := msg[key].(string)
-		if !ok {
-			continue
-		}
-		bad := false
-		for _, v := range f.Violations {
-			if v.In == apidef.InBody && strings.HasPrefix(v.Pointer, "/"+key) {
-				bad = true
-			}
-		}
-		if !bad {
+		if s, ok := msg[key].(string); ok {
 			out[key] = s
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -172,6 +173,9 @@ func TestVendorFormatsForRefusals(t *testing.T) {
 			[]string{`"success":false`, `"code":"AUTHENTICATION_FAILED"`, `"echoToken":"e-1"`}, ""},
 		{"erin unknown email", "POST", "/erin/api/customer/details", nil, erinMsg("who@example.com", erin.DemoPassword), 401,
 			[]string{`"code":"AUTHENTICATION_FAILED"`}, ""},
+		{"erin echoes only what the contract allows", "POST", "/erin/api/customer/details", nil,
+			`{"authenticate":{"email":"` + erin.DemoEmail + `","password":"x","type":"B2C"},"echoToken":5,"transactionIdentifier":"tx-1"}`, 400,
+			[]string{`"field":"/echoToken"`, `"transactionIdentifier":"tx-1"`}, ""},
 		{"erin without authenticate", "POST", "/erin/api/customer/details", nil, `{"echoToken":"e-2"}`, 400,
 			[]string{`"code":"REQUIRED"`, `"field":"/authenticate"`, `"echoToken":"e-2"`}, ""},
 	}
@@ -491,5 +495,90 @@ func TestAdminImportHonoursTheBodyLimit(t *testing.T) {
 	}
 	if r := s.Do(http.MethodGet, "/tomp/collections/customers/items/x", map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en"}, nil); r.Status != 404 {
 		t.Errorf("the refused import changed the tenants: demo token answers %d", r.Status)
+	}
+}
+
+// Credentials limited to some operations are refused with each vendor's own status and body;
+// Mews has no 403 for this (its 403 means a business rule), so it answers 401.
+func TestLimitedCredentialsPerVendor(t *testing.T) {
+	none := []any{}
+	s := startAll(t, servertest.Options{Fixtures: &server.Fixtures{Tenants: map[string][]apidef.Tenant{
+		"intrepid": {{ID: "ro", Credentials: map[string]string{"apiKey": "limited"}, Properties: map[string]any{"allowOperations": none}}},
+		"mews":     {{ID: "ro", Credentials: map[string]string{"clientToken": "c", "accessToken": "limited"}, Properties: map[string]any{"allowOperations": none}}},
+	}}})
+	tests := []struct {
+		name, path, body string
+		header           map[string]string
+		status           int
+		want             string
+	}{
+		{"intrepid", "/intrepid/bookings/5057124/Customers", "", map[string]string{"X-Api-Key": "limited"}, 403, `"errorType":"Forbidden"`},
+		{"mews", "/mews/api/connector/v1/customers/getAll",
+			`{"ClientToken":"c","AccessToken":"limited","Client":"t","Extent":{"Customers":true},"Limitation":{"Count":1}}`, nil,
+			401, `"Message":"The access token has no permission for this operation."`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var body any
+			if tc.body != "" {
+				body = tc.body
+			}
+			method := http.MethodGet
+			if body != nil {
+				method = http.MethodPost
+			}
+			r := s.Do(method, tc.path, tc.header, body)
+			if r.Status != tc.status || !strings.Contains(string(r.Body), tc.want) {
+				t.Errorf("%d %s; want %d with %s", r.Status, r.Body, tc.status, tc.want)
+			}
+		})
+	}
+}
+
+// Mews tokens are read by their exact member names, as the contract validated them: a
+// differently cased duplicate carrying a valid token does not authenticate.
+func TestMewsTokensMatchExactNames(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	body := fmt.Sprintf(`{"ClientToken":%q,"AccessToken":"wrong","accesstoken":%q,"Client":"t","Extent":{"Customers":true},"Limitation":{"Count":1}}`,
+		mews.DemoClientToken, mews.DemoAccessToken)
+	if r := s.Do(http.MethodPost, "/mews/api/connector/v1/customers/getAll", nil, body); r.Status != 401 {
+		t.Errorf("status %d, want 401: %s", r.Status, r.Body)
+	}
+}
+
+// The same seed and the same requests give the same generated ids; another seed, others.
+func TestSeedMakesIDsReproducible(t *testing.T) {
+	create := func(seed uint64) string {
+		st := store.New()
+		apis, err := registry.APIs(context.Background(), st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := server.New(server.Config{Seed: seed}, apis, st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := httptest.NewServer(srv.Handler())
+		defer hs.Close()
+		req, _ := http.NewRequest(http.MethodPost, hs.URL+"/tomp/collections/customers/items", strings.NewReader(`{"id":"seeded"}`))
+		req.Header.Set("Authorization", "Bearer "+tomp.DemoToken)
+		req.Header.Set("Accept-Language", "en")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var a struct{ ID string }
+		if err := json.NewDecoder(resp.Body).Decode(&a); err != nil || a.ID == "" {
+			t.Fatalf("create: %d %v", resp.StatusCode, err)
+		}
+		return a.ID
+	}
+	if a, b := create(7), create(7); a != b {
+		t.Errorf("seed 7 gave %s and %s", a, b)
+	}
+	if a, b := create(7), create(8); a == b {
+		t.Errorf("seeds 7 and 8 both gave %s", a)
 	}
 }
