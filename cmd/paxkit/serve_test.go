@@ -33,6 +33,55 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+// runningServe is `paxkit serve` started in the test's process.
+type runningServe struct {
+	base   string // http://host:port
+	stderr *syncBuffer
+	cancel context.CancelFunc
+	done   chan int
+}
+
+// startServe runs `paxkit serve args...` until stop is called, and waits for its first line
+// to learn where it listens.
+func startServe(t *testing.T, args ...string) *runningServe {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	outR, outW := io.Pipe()
+	s := &runningServe{stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	go func() {
+		s.done <- run(ctx, append([]string{"serve"}, args...), outW, s.stderr)
+		outW.Close()
+	}()
+	lines := bufio.NewScanner(outR)
+	if !lines.Scan() {
+		t.Fatalf("no output; stderr: %s", s.stderr.String())
+	}
+	base, ok := strings.CutPrefix(lines.Text(), "paxkit serve: listening on ")
+	if !ok {
+		t.Fatalf("first line %q", lines.Text())
+	}
+	s.base = base
+	go func() {
+		for lines.Scan() {
+		}
+	}()
+	return s
+}
+
+// stop ends the command the way SIGINT does (its context ends) and returns its exit code.
+func (s *runningServe) stop(t *testing.T) int {
+	t.Helper()
+	s.cancel()
+	select {
+	case code := <-s.done:
+		return code
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop after its context ended")
+		return -1
+	}
+}
+
 // TestServeCommand starts `paxkit serve` on a free port, runs the TOMP seed request against it,
 // and stops it the way SIGINT does (the command's context ends).
 func TestServeCommand(t *testing.T) {
@@ -41,28 +90,8 @@ func TestServeCommand(t *testing.T) {
 	if err := os.WriteFile(fixtures, []byte(`{"tenants":{"tomp":[{"id":"ci","credentials":{"token":"ci-token"}}]}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	outR, outW := io.Pipe()
-	stderr := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--fixtures", fixtures, "--seed", "7", "--log-format", "json"}, outW, stderr)
-		outW.Close()
-	}()
-	lines := bufio.NewScanner(outR)
-	if !lines.Scan() {
-		t.Fatalf("no output; stderr: %s", stderr.String())
-	}
-	first := lines.Text()
-	base, ok := strings.CutPrefix(first, "paxkit serve: listening on ")
-	if !ok {
-		t.Fatalf("first line %q", first)
-	}
-	go func() {
-		for lines.Scan() {
-		}
-	}()
+	srv := startServe(t, "--addr", "127.0.0.1:0", "--fixtures", fixtures, "--seed", "7", "--log-format", "json")
+	base := srv.base
 
 	for _, id := range []string{"tomp", "intrepid", "mews-legacy", "mews", "erin"} {
 		resp, err := http.Get(base + "/" + id + "/openapi.yaml")
@@ -94,16 +123,10 @@ func TestServeCommand(t *testing.T) {
 		t.Errorf("creationDate %v, want a time with at most millisecond precision", account.CreationDate)
 	}
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK {
-			t.Errorf("exit code %d; stderr: %s", code, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop after its context ended")
+	if code := srv.stop(t); code != exitOK {
+		t.Errorf("exit code %d; stderr: %s", code, srv.stderr.String())
 	}
-	logs := stderr.String()
+	logs := srv.stderr.String()
 	for _, want := range []string{`"msg":"request"`, `"path":"/tomp/collections/customers/items"`, `"status":201`, `"tenant":"ci"`, `"msg":"shutting down"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("logs lack %s:\n%s", want, logs)
@@ -159,34 +182,16 @@ func TestServeFlagErrors(t *testing.T) {
 // not a fault) is logged as a warning rather than an error. (It calls an Intrepid operation
 // paxkit does not implement yet; when issue 4 lands, point it at a test API instead.)
 func TestServeWarnings(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	outR, outW := io.Pipe()
-	stderr := &syncBuffer{}
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "0.0.0.0:0", "--log-format", "json"}, outW, stderr)
-		outW.Close()
-	}()
-	lines := bufio.NewScanner(outR)
-	if !lines.Scan() {
-		t.Fatalf("no output; stderr: %s", stderr.String())
-	}
-	base, _ := strings.CutPrefix(lines.Text(), "paxkit serve: listening on ")
-	go func() {
-		for lines.Scan() {
-		}
-	}()
-	req, _ := http.NewRequest(http.MethodGet, base+"/intrepid/bookings/5057124/Customers", nil)
+	srv := startServe(t, "--addr", "0.0.0.0:0", "--log-format", "json")
+	req, _ := http.NewRequest(http.MethodGet, srv.base+"/intrepid/bookings/5057124/Customers", nil)
 	req.Header.Set("X-Api-Key", "paxkit-intrepid-demo-key")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	cancel()
-	<-done
-	logs := stderr.String()
+	srv.stop(t)
+	logs := srv.stderr.String()
 	if !strings.Contains(logs, `"level":"WARN","msg":"listening beyond loopback`) {
 		t.Errorf("no warning about open admin endpoints:\n%s", logs)
 	}
