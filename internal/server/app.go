@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/docsite"
 	"github.com/paxkit/paxkit/internal/validate"
 )
 
@@ -36,10 +37,21 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 	admin.POST("/import", s.importState)
 	admin.POST("/reset", s.reset)
 
+	site, err := docsite.New(s.docsAPIs(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("server: docs: %w", err)
+	}
 	ids := newIDSource(s.cfg.Seed)
 	for _, m := range s.apis {
 		base := "/" + m.api.ID
 		e.GET(base+"/openapi.yaml", s.spec(m))
+		// The documentation page, relative to which "../openapi.yaml" is the contract above.
+		docs, err := site.Handler(m.api.ID, docsite.Links{Index: "/", Spec: "../openapi.yaml"})
+		if err != nil {
+			return nil, fmt.Errorf("server: docs: %w", err)
+		}
+		e.GET(base+"/docs/", echo.WrapHandler(docs))
+		e.GET(base+"/docs", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, base+"/docs/") })
 		g := e.Group(base, s.apiMiddleware(m))
 		if m.api.Mount == nil {
 			continue
@@ -54,6 +66,16 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 		}
 	}
 	return e, nil
+}
+
+// docsAPIs describes the served APIs for their documentation pages, with the demo credentials
+// so that the pages' "try it" commands work against this server as they are.
+func (s *Server) docsAPIs() []docsite.API {
+	out := make([]docsite.API, 0, len(s.apis))
+	for _, m := range s.apis {
+		out = append(out, docsite.API{ID: m.api.ID, Doc: m.api.Doc, Credentials: m.api.DemoCredentials})
+	}
+	return out
 }
 
 // requestContext gives every request an id (for logs and for vendors whose errors carry one).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -581,4 +582,99 @@ func TestSeedMakesIDsReproducible(t *testing.T) {
 	if a, b := create(7), create(8); a == b {
 		t.Errorf("seeds 7 and 8 both gave %s", a)
 	}
+}
+
+// TestDocsPages checks /<api-id>/docs/: the API's documentation page, whose "try it" commands
+// call this server with the demo credentials, and which answers the vendor's own request as
+// written there (tried here for every operation without parameters in the path).
+func TestDocsPages(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	host := strings.TrimPrefix(s.URL, "http://")
+	for _, id := range openapi.IDs() {
+		r := s.Do(http.MethodGet, "/"+id+"/docs/", nil, nil)
+		if r.Status != 200 || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/html") {
+			t.Errorf("GET /%s/docs/: %d %q", id, r.Status, r.Header.Get("Content-Type"))
+			continue
+		}
+		page := string(r.Body)
+		if !strings.Contains(page, "curl -sS -X ") || !strings.Contains(page, "http://"+host+"/"+id+"/") {
+			t.Errorf("/%s/docs/ has no try-it command against %s", id, host)
+		}
+		if !strings.Contains(page, `href="../openapi.yaml"`) {
+			t.Errorf("/%s/docs/ does not link its contract", id)
+		}
+	}
+	// Without the slash: a redirect, so that the page's relative links resolve.
+	req, _ := http.NewRequest(http.MethodGet, s.URL+"/tomp/docs", nil)
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/tomp/docs/" {
+		t.Errorf("GET /tomp/docs: %d Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// The page is not an API operation: unknown paths below docs stay the vendor's 404.
+	if r := s.Do(http.MethodGet, "/tomp/docs/nope", map[string]string{"Accept-Language": "en"}, nil); r.Status != 404 {
+		t.Errorf("GET /tomp/docs/nope: %d, want the vendor's 404", r.Status)
+	}
+}
+
+// TestDocsTryItCommandsWork runs the try-it request of TOMP's createCustomer exactly as the
+// live page writes it: the example body with the demo credentials is accepted.
+func TestDocsTryItCommandsWork(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	page := string(s.Do(http.MethodGet, "/tomp/docs/", nil, nil).Body)
+	start := strings.Index(page, `id="op-createCustomer"`)
+	if start < 0 {
+		t.Fatal("no createCustomer on the page")
+	}
+	block := page[start:]
+	block = block[strings.Index(block, "curl -sS"):]
+	block = html.UnescapeString(block[:strings.Index(block, "</code>")])
+	method, url, headers, body := parseCurl(t, block)
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
+		t.Errorf("the try-it command of createCustomer answered %d: %s\ncommand:\n%s", resp.StatusCode, got, block)
+	}
+}
+
+// parseCurl reads back the curl commands docsite writes: -X METHOD 'url', -H 'k: v' and
+// --data-raw 'body', each value single-quoted for a POSIX shell.
+func parseCurl(t *testing.T, cmd string) (method, url string, headers map[string]string, body string) {
+	t.Helper()
+	headers = map[string]string{}
+	unquote := func(s string) string {
+		s = strings.TrimSpace(s)
+		return strings.ReplaceAll(strings.TrimSuffix(strings.TrimPrefix(s, "'"), "'"), `'\''`, "'")
+	}
+	for _, line := range strings.Split(cmd, "\\\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "curl -sS -X "):
+			rest := strings.TrimPrefix(line, "curl -sS -X ")
+			method, url, _ = strings.Cut(rest, " ")
+			url = unquote(url)
+		case strings.HasPrefix(line, "-H "):
+			k, v, _ := strings.Cut(unquote(strings.TrimPrefix(line, "-H ")), ": ")
+			headers[k] = v
+		case strings.HasPrefix(line, "--data-raw "):
+			body = unquote(strings.TrimPrefix(line, "--data-raw "))
+		default:
+			t.Fatalf("unexpected line in the curl command: %q", line)
+		}
+	}
+	return method, url, headers, body
 }
