@@ -29,6 +29,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"docs":  {summary: "write the documentation site of the specs (HTML, no JavaScript)", run: runDocs},
 		"diff":  {summary: "compare two revisions of a spec (oasdiff) and report breaking changes", run: runDiff},
+		"proxy": {summary: "reverse proxy that checks live traffic against a spec and reports violations", run: runProxy},
 		"lint":  {summary: "validate OpenAPI specs and list every problem with its JSON pointer", run: runLint},
 		"serve": {summary: "serve every API as a stateful fake with demo data", run: runServe},
 	}
