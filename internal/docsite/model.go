@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -248,11 +249,11 @@ func buildOperation(a API, path, method string, item *openapi3.PathItem, op *ope
 		switch prm.In {
 		case openapi3.ParameterInPath:
 			if hasValue {
-				tryPath = strings.ReplaceAll(tryPath, "{"+prm.Name+"}", value)
+				tryPath = strings.ReplaceAll(tryPath, "{"+prm.Name+"}", url.PathEscape(value))
 			}
 		case openapi3.ParameterInQuery:
 			if prm.Required && hasValue {
-				query = append(query, prm.Name+"="+value)
+				query = append(query, url.QueryEscape(prm.Name)+"="+url.QueryEscape(value))
 			}
 		case openapi3.ParameterInHeader:
 			if _, demo := a.Credentials.Headers[prm.Name]; prm.Required && hasValue && !demo {
@@ -346,26 +347,39 @@ func describeParameter(p *openapi3.Parameter) parameter {
 
 func parameterExample(p *openapi3.Parameter) (string, bool) {
 	if p.Example != nil {
-		return fmt.Sprint(p.Example), true
+		return plainValue(p.Example), true
 	}
 	for _, name := range sortedKeys(p.Examples) {
 		if ex := p.Examples[name]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
-			return fmt.Sprint(ex.Value.Value), true
+			return plainValue(ex.Value.Value), true
 		}
 	}
 	if p.Schema != nil && p.Schema.Value != nil {
 		s := p.Schema.Value
 		if s.Example != nil {
-			return fmt.Sprint(s.Example), true
+			return plainValue(s.Example), true
 		}
 		if s.Default != nil {
-			return fmt.Sprint(s.Default), true
+			return plainValue(s.Default), true
 		}
 		if len(s.Enum) > 0 {
-			return fmt.Sprint(s.Enum[0]), true
+			return plainValue(s.Enum[0]), true
 		}
 	}
 	return "", false
+}
+
+// plainValue writes a parameter value the way it goes into a URL or header: strings as they
+// are, numbers without exponent (YAML numbers load as float64, and 4945397 must not become
+// 4.945397e+06), anything else as JSON.
+func plainValue(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	}
+	return compactJSON(v)
 }
 
 func describeMedia(mt string, m *openapi3.MediaType) media {

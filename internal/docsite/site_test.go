@@ -192,3 +192,18 @@ func TestHandlerTryIt(t *testing.T) {
 		t.Error("live page points its commands at the default address, not at the instance")
 	}
 }
+
+func TestTryItParameterValues(t *testing.T) {
+	dir, _ := builtinSite(t)
+	b, err := os.ReadFile(filepath.Join(dir, "intrepid", "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	if strings.Contains(page, "e+0") {
+		t.Error("a numeric example is written with an exponent in a try-it URL")
+	}
+	if !regexp.MustCompile(`/intrepid/Customers/\d+`).MatchString(page) {
+		t.Error("no try-it URL with the numeric customer id example")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -632,7 +633,34 @@ func TestDocsTryItCommandsWork(t *testing.T) {
 	block := page[start:]
 	block = block[strings.Index(block, "curl -sS"):]
 	block = html.UnescapeString(block[:strings.Index(block, "</code>")])
-	method, url, headers, body := parseCurl(t, block)
+	status, got := runCurl(t, block)
+	if status != http.StatusCreated && status != http.StatusOK {
+		t.Errorf("the try-it command of createCustomer answered %d: %s\ncommand:\n%s", status, got, block)
+	}
+
+	// Every command of every API carries credentials the server accepts: header vendors'
+	// headers, body vendors' members merged into the example body.
+	commands := regexp.MustCompile(`(?s)<div class="try">.*?<pre><code>(.*?)</code></pre>`)
+	for _, id := range openapi.IDs() {
+		page := string(s.Do(http.MethodGet, "/"+id+"/docs/", nil, nil).Body)
+		found := commands.FindAllStringSubmatch(page, -1)
+		if len(found) == 0 {
+			t.Errorf("%s: no try-it commands", id)
+		}
+		for _, m := range found {
+			cmd := html.UnescapeString(m[1])
+			status, body := runCurl(t, cmd)
+			if status == http.StatusUnauthorized || strings.Contains(body, "AUTHENTICATION_FAILED") {
+				t.Errorf("%s: the try-it command was refused its credentials (%d %s):\n%s", id, status, body, cmd)
+			}
+		}
+	}
+}
+
+// runCurl sends the request a docsite curl command describes.
+func runCurl(t *testing.T, cmd string) (int, string) {
+	t.Helper()
+	method, url, headers, body := parseCurl(t, cmd)
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -646,9 +674,7 @@ func TestDocsTryItCommandsWork(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	got, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		t.Errorf("the try-it command of createCustomer answered %d: %s\ncommand:\n%s", resp.StatusCode, got, block)
-	}
+	return resp.StatusCode, string(got)
 }
 
 // parseCurl reads back the curl commands docsite writes: -X METHOD 'url', -H 'k: v' and
