@@ -23,7 +23,7 @@ func (s *specFiles) Set(v string) error { *s = append(*s, v); return nil }
 
 // runDocs implements `paxkit docs --out DIR [--spec FILE...]`: the static documentation site
 // of the five built-in contracts (with paxkit's demo credentials in the "try it" commands), or
-// of the given spec files (each page named after its file).
+// of the given spec files (each page named after its file, tried against its first server).
 func runDocs(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("paxkit docs", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -79,7 +79,12 @@ func docsAPIs(ctx context.Context, specs []string) ([]docsite.API, map[string][]
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		id := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		apis = append(apis, docsite.API{ID: id, Doc: doc})
+		// A spec of another API is tried against its own first server, when that is a URL.
+		base := ""
+		if len(doc.Servers) > 0 && (strings.HasPrefix(doc.Servers[0].URL, "http://") || strings.HasPrefix(doc.Servers[0].URL, "https://")) {
+			base = doc.Servers[0].URL
+		}
+		apis = append(apis, docsite.API{ID: id, Doc: doc, Base: base})
 		raw[id] = data
 	}
 	return apis, raw, nil

@@ -14,6 +14,7 @@ func TestDocsCommand(t *testing.T) {
 	spec := filepath.Join(dir, "petshop.yaml")
 	if err := os.WriteFile(spec, []byte(`openapi: 3.0.3
 info: {title: Pet shop, version: "1"}
+servers: [{url: "https://pets.example/v1"}]
 paths:
   /pets:
     get:
@@ -40,7 +41,7 @@ paths:
 				"tomp/openapi.yaml": "openapi: 3.0.3", "erin/index.html": "op-",
 			}},
 		{name: "given spec", args: func(out string) []string { return []string{"--out", out, "--spec", spec} }, wantCode: exitOK,
-			wantFiles: map[string]string{"index.html": "Pet shop", "petshop/index.html": `id="op-listPets"`}},
+			wantFiles: map[string]string{"index.html": "Pet shop", "petshop/index.html": `curl -sS -X GET &#39;https://pets.example/v1/pets&#39;`}},
 		{name: "no --out", args: func(string) []string { return nil }, wantCode: exitUsage, wantErr: "usage: paxkit docs"},
 		{name: "stray argument", args: func(out string) []string { return []string{"--out", out, "extra"} }, wantCode: exitUsage, wantErr: "usage"},
 		{name: "missing spec", args: func(out string) []string { return []string{"--out", out, "--spec", filepath.Join(dir, "nope.yaml")} },

@@ -29,11 +29,15 @@ type API struct {
 	// Credentials, when known, are put into the "try it" commands so that they work against
 	// paxkit as they are.
 	Credentials apidef.DemoCredentials
+	// Base is the URL the written site's "try it" commands call; empty means `paxkit serve`
+	// on its default address (DefaultBase/<id>). Live pages always call their own instance.
+	Base string
 }
 
 // page is everything one API page shows, computed once from the contract.
 type page struct {
 	ID, Title, Version, Description string
+	base                            string
 	Auth                            []authScheme
 	Operations                      []operation
 	Schemas                         []schema
@@ -120,7 +124,7 @@ func buildPage(a API) (*page, error) {
 	if doc == nil || doc.Info == nil {
 		return nil, fmt.Errorf("docsite: API %q has no loaded contract", a.ID)
 	}
-	p := &page{ID: a.ID, Title: doc.Info.Title, Version: doc.Info.Version, Description: doc.Info.Description}
+	p := &page{ID: a.ID, Title: doc.Info.Title, Version: doc.Info.Version, Description: doc.Info.Description, base: a.Base}
 	p.Auth = authSchemes(doc)
 	if doc.Paths != nil {
 		paths := doc.Paths.Keys()

@@ -122,7 +122,11 @@ func (s *Site) Files() (map[string][]byte, error) {
 			links.Spec = "openapi.yaml"
 			out[p.ID+"/openapi.yaml"] = spec
 		}
-		data, err := s.render(p, links, DefaultBase+"/"+p.ID, false)
+		base := p.base
+		if base == "" {
+			base = DefaultBase + "/" + p.ID
+		}
+		data, err := s.render(p, links, strings.TrimSuffix(base, "/"), false)
 		if err != nil {
 			return nil, err
 		}
