@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/paxkit/paxkit/impl/erin"
 	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/server"
@@ -809,4 +811,73 @@ func TestConcurrentPayments(t *testing.T) {
 	if total := statementOf(t, s, jon)[0].(map[string]any)["totalPayment"]; total != 2032.37 {
 		t.Errorf("totalPayment %v, want 2007.37 + 20 × 1.25 = 2032.37", total)
 	}
+}
+
+// TestContractExamples sends every request example of openapi/erin.yaml to a fresh server:
+// each is a message the contract documents as succeeding, so each must answer 200 (and, as
+// every answer in these tests, keep to the contract).
+func TestContractExamples(t *testing.T) {
+	doc, err := openapi.Load(context.Background(), erin.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for path, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			mt := op.RequestBody.Value.Content.Get("application/json")
+			if mt == nil {
+				continue
+			}
+			for name, ex := range mt.Examples {
+				n++
+				t.Run(op.OperationID+"/"+name, func(t *testing.T) {
+					s := start(t, servertest.Options{})
+					body := expect(t, post(t, s, "/erin"+path, ex.Value.Value), http.StatusOK)
+					// A store that adds answers the id its documented answer shows: paxkit's ids
+					// continue the seed's numbering. (An update answers the id it was given.)
+					if want := documentedAffectedIDs(op); want != nil && !updatesByID(ex.Value.Value) &&
+						jsonOf(t, body["affectedIds"]) != jsonOf(t, want) {
+						t.Errorf("affectedIds %v, want %v as documented", body["affectedIds"], want)
+					}
+				})
+			}
+		}
+	}
+	if n < 11 {
+		t.Errorf("%d request examples, want at least one per operation", n)
+	}
+}
+
+// documentedAffectedIDs returns the affectedIds of an operation's only 200 example, or nil.
+func documentedAffectedIDs(op *openapi3.Operation) any {
+	ok := op.Responses.Status(http.StatusOK)
+	if ok == nil || ok.Value == nil || ok.Value.Content.Get("application/json") == nil {
+		return nil
+	}
+	exs := ok.Value.Content.Get("application/json").Examples
+	if len(exs) != 1 {
+		return nil
+	}
+	for _, ex := range exs {
+		if m, isMap := ex.Value.Value.(map[string]any); isMap {
+			return m["affectedIds"]
+		}
+	}
+	return nil
+}
+
+// updatesByID reports whether a store message names the record to update by its id.
+func updatesByID(msg any) bool {
+	m, _ := msg.(map[string]any)
+	for _, v := range m {
+		if rec, ok := v.(map[string]any); ok {
+			if _, has := rec["id"]; has {
+				return true
+			}
+		}
+	}
+	return false
 }
