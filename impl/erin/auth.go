@@ -122,25 +122,28 @@ func (a *authenticator) authenticate(_ *http.Request, body []byte, tenants []api
 		}
 		return apidef.Tenant{}, loginFailure(apidef.Unauthenticated, codeAuthFailed, msgWrongCredentials)
 	}
-	var refused *apidef.Failure
-	err := a.store.Update(login.ID, func(tx *store.Tx) error {
-		if c, ok := a.tables.customer(tx, login.ID); ok {
-			switch {
-			case deref(c.Deleted):
-				refused = loginFailure(apidef.Unauthenticated, codeAuthFailed, msgWrongCredentials)
-			case deref(c.Locked):
-				refused = loginFailure(apidef.Forbidden, codeAccountLocked, "The account is locked")
-			case c.Enabled != nil && !*c.Enabled:
-				refused = loginFailure(apidef.Forbidden, codeAccountDisabled, "The account is disabled")
-			}
-		}
-		if refused != nil {
-			return nil
-		}
-		// A right password ends a run of wrong ones.
-		a.tables.logins.Delete(tx, login.ID)
+	// Most messages come from a customer without a run of wrong passwords: they only need
+	// the tenant's read lock. Only a run to end takes the write lock (and checks again).
+	var (
+		refused *apidef.Failure
+		inRun   bool
+	)
+	check := func(tx *store.Tx) error {
+		refused = accountRefusal(a.tables, tx, login.ID)
+		_, inRun = a.tables.logins.Get(tx, login.ID)
 		return nil
-	})
+	}
+	err := a.store.View(login.ID, check)
+	if err == nil && refused == nil && inRun {
+		err = a.store.Update(login.ID, func(tx *store.Tx) error {
+			if err := check(tx); err != nil || refused != nil {
+				return err
+			}
+			// A right password ends a run of wrong ones.
+			a.tables.logins.Delete(tx, login.ID)
+			return nil
+		})
+	}
 	if err != nil {
 		return apidef.Tenant{}, &apidef.Failure{Kind: apidef.Internal, Message: "internal error", Cause: fmt.Errorf("erin: authenticate: %w", err)}
 	}
@@ -148,6 +151,24 @@ func (a *authenticator) authenticate(_ *http.Request, body []byte, tenants []api
 		return apidef.Tenant{}, refused
 	}
 	return login, nil
+}
+
+// accountRefusal is the answer to the right password of an account that may not be used: a
+// deleted one no longer exists for its customer (401, as an unknown email), a locked or
+// disabled one answers 403. nil when the account may be used.
+func accountRefusal(t *tables, tx *store.Tx, login string) *apidef.Failure {
+	c, ok := t.customer(tx, login)
+	switch {
+	case !ok:
+		return nil
+	case deref(c.Deleted):
+		return loginFailure(apidef.Unauthenticated, codeAuthFailed, msgWrongCredentials)
+	case deref(c.Locked):
+		return loginFailure(apidef.Forbidden, codeAccountLocked, "The account is locked")
+	case c.Enabled != nil && !*c.Enabled:
+		return loginFailure(apidef.Forbidden, codeAccountDisabled, "The account is disabled")
+	}
+	return nil
 }
 
 // countFailure adds one wrong password to the login's run and locks the customer's account

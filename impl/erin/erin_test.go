@@ -217,6 +217,7 @@ func seedPayment(c creds, bookingID int, amount float64) map[string]any {
 
 // TestSeedMessages sends every message of seed 004 to a fresh server, in the seed's order.
 func TestSeedMessages(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 
 	auth := expect(t, post(t, s, pathAuthenticate, msg(jon, nil)), http.StatusOK)
@@ -252,6 +253,7 @@ func TestSeedMessages(t *testing.T) {
 
 // TestStatementAddsUp: the total is the exact sum of the payments, whatever was lodged.
 func TestStatementAddsUp(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	for _, amount := range []float64{0.1, 0.2, 0.3, 19.99} {
 		expect(t, post(t, s, pathPayment, seedPayment(jon, erin.DemoBookingID, amount)), http.StatusOK)
@@ -266,6 +268,7 @@ func TestStatementAddsUp(t *testing.T) {
 }
 
 func TestIncludeFlags(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	addDiscount(t, s)
 	tests := []struct {
@@ -336,6 +339,7 @@ func addDiscount(t *testing.T, s *servertest.Server) {
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	tests := []struct {
 		name   string
@@ -388,6 +392,7 @@ func accountFixtures(t *testing.T, edit func(c map[string]any), lockAfter int) *
 }
 
 func TestDisabledAndLockedAccounts(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		edit func(c map[string]any)
@@ -398,6 +403,7 @@ func TestDisabledAndLockedAccounts(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			s := start(t, servertest.Options{Fixtures: accountFixtures(t, tc.edit, 0)})
 			for _, path := range []string{pathAuthenticate, pathDetails, pathStatement, pathBookings} {
 				expectError(t, post(t, s, path, msg(jon, nil)), http.StatusForbidden, tc.code, "")
@@ -415,6 +421,7 @@ func TestDisabledAndLockedAccounts(t *testing.T) {
 }
 
 func TestLockoutAfterWrongPasswords(t *testing.T) {
+	t.Parallel()
 	wrong := msg(creds{erin.DemoEmail, "nope"}, nil)
 	t.Run("the configured count locks", func(t *testing.T) {
 		s := start(t, servertest.Options{Fixtures: accountFixtures(t, func(map[string]any) {}, 3)})
@@ -453,6 +460,7 @@ func TestLockoutAfterWrongPasswords(t *testing.T) {
 }
 
 func TestBadLockoutSetting(t *testing.T) {
+	t.Parallel()
 	for _, v := range []any{0, 2.5, "3", -1} {
 		fx := fmt.Sprintf(`{"tenants":{"erin":[{"id":"C96NGFPQ","credentials":{"email":"a@x.io","passwordBcrypt":"$2a$04$SQQr/ZkPRKvR4hBmAiQWTeNqkliJs8lwXQWSxiMHHh8OGdIbaslyi"},"properties":{"maxFailedLogins":%s}}]}}`, jsonOf(t, v))
 		s := start(t, servertest.Options{})
@@ -465,6 +473,7 @@ func TestBadLockoutSetting(t *testing.T) {
 
 // TestOwnDataOnly: a customer cannot read or change another customer's records.
 func TestOwnDataOnly(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	address := map[string]any{"addr1": "1 High St", "country": "United Kingdom"}
 	tests := []struct {
@@ -519,6 +528,7 @@ func TestOwnDataOnly(t *testing.T) {
 }
 
 func TestEnvelope(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	echo := map[string]any{"echoToken": "tok-1", "transactionIdentifier": "tx-9", "currency": "GBP", "language": "DE", "channel": 3}
 	t.Run("echoed on success", func(t *testing.T) {
@@ -564,6 +574,7 @@ func TestEnvelope(t *testing.T) {
 }
 
 func TestPaymentRules(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	before := jsonOf(t, statementOf(t, s, jon))
 	tests := []struct {
@@ -621,6 +632,7 @@ func TestPaymentRules(t *testing.T) {
 // TestPassengerStores adds a record of each kind, reads it back, updates it by id, and
 // refuses an id the passenger does not hold.
 func TestPassengerStores(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		path, key, list string
 		added, updated  map[string]any
@@ -646,6 +658,7 @@ func TestPassengerStores(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.key, func(t *testing.T) {
+			t.Parallel()
 			s := start(t, servertest.Options{})
 			store := func(passenger float64, rec map[string]any) servertest.Response {
 				return post(t, s, tc.path, msg(jon, map[string]any{"passengerId": passenger, tc.key: rec, "echoToken": "st"}))
@@ -720,6 +733,7 @@ func TestPassengerStores(t *testing.T) {
 }
 
 func TestStoredNoteAndAddressRules(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	expect(t, post(t, s, pathNotes, msg(jon, map[string]any{"passengerId": erin.DemoPassengerID,
 		"note": map[string]any{"body": "New", "createdBy": "Someone Else", "creationDateTime": "2001-01-01T00:00:00"}})), http.StatusOK)
@@ -747,6 +761,7 @@ func TestStoredNoteAndAddressRules(t *testing.T) {
 }
 
 func TestDocumentsAndBookingList(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	ids := func(body map[string]any, key, id string) []float64 {
 		var out []float64
@@ -781,6 +796,7 @@ func TestDocumentsAndBookingList(t *testing.T) {
 
 // TestConcurrentPayments: payments lodged at once all get their own id and all count.
 func TestConcurrentPayments(t *testing.T) {
+	t.Parallel()
 	s := start(t, servertest.Options{})
 	const n = 20
 	ids := make(chan float64, n)
@@ -817,6 +833,7 @@ func TestConcurrentPayments(t *testing.T) {
 // each is a message the contract documents as succeeding, so each must answer 200 (and, as
 // every answer in these tests, keep to the contract).
 func TestContractExamples(t *testing.T) {
+	t.Parallel()
 	doc, err := openapi.Load(context.Background(), erin.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -834,6 +851,7 @@ func TestContractExamples(t *testing.T) {
 			for name, ex := range mt.Examples {
 				n++
 				t.Run(op.OperationID+"/"+name, func(t *testing.T) {
+					t.Parallel()
 					s := start(t, servertest.Options{})
 					body := expect(t, post(t, s, "/erin"+path, ex.Value.Value), http.StatusOK)
 					// A store that adds answers the id its documented answer shows: paxkit's ids
