@@ -899,3 +899,65 @@ func updatesByID(msg any) bool {
 	}
 	return false
 }
+
+// TestConcurrentWrongPasswords: wrong passwords sent at once are all counted, so the
+// configured count locks the account however they interleave, and one fewer does not.
+func TestConcurrentWrongPasswords(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		wrong  int
+		status int
+	}{{4, http.StatusOK}, {5, http.StatusForbidden}} {
+		t.Run(fmt.Sprint(tc.wrong), func(t *testing.T) {
+			t.Parallel()
+			s := start(t, servertest.Options{Fixtures: accountFixtures(t, func(map[string]any) {}, 5)})
+			done := make(chan int, tc.wrong)
+			for range tc.wrong {
+				go func() { done <- post(t, s, pathAuthenticate, msg(creds{erin.DemoEmail, "nope"}, nil)).Status }()
+			}
+			for range tc.wrong {
+				if st := <-done; st != http.StatusUnauthorized {
+					t.Errorf("wrong password answered %d, want 401", st)
+				}
+			}
+			expect(t, post(t, s, pathAuthenticate, msg(jon, nil)), tc.status)
+		})
+	}
+}
+
+// TestFixtureRecordsChecked: records imported into Erin's tables must be records the
+// messages can answer from; a refused import changes nothing.
+func TestFixtureRecordsChecked(t *testing.T) {
+	t.Parallel()
+	s := start(t, servertest.Options{})
+	tests := []struct {
+		name, table, record, want string
+	}{
+		{"customer without reference", "erin.customers", `{"id":1,"primaryDetail":{"id":2}}`, "missing reference"},
+		{"customer without primary passenger", "erin.customers", `{"id":1,"reference":"C1"}`, "missing primaryDetail.id"},
+		{"customer with bookings", "erin.customers", `{"id":1,"reference":"C1","primaryDetail":{"id":2},"bookings":[]}`, "erin.bookings"},
+		{"customer breaking the contract", "erin.customers", `{"id":1,"reference":"C1","primaryDetail":{"id":2},"currency":"pounds"}`, "/currency"},
+		{"booking without kind", "erin.bookings", `{"bookingId":1,"bookingCost":1,"currencyCode":"GBP"}`, "missing kind"},
+		{"payment ids twice", "erin.bookings", `{"bookingId":1,"kind":"BOOKING","bookingCost":1,"currencyCode":"GBP","paymentDetails":[{"id":5,"amount":1},{"id":5,"amount":2}]}`, "used twice"},
+		{"payment without id", "erin.bookings", `{"bookingId":1,"kind":"BOOKING","bookingCost":1,"currencyCode":"GBP","paymentDetails":[{"amount":1}]}`, "paymentDetails[0].id"},
+		{"document without id", "erin.documents", `{"name":"x"}`, "missing id"},
+		{"empty run of wrong passwords", "erin.loginFailures", `{"login":"C96NGFPQ","failedAttempts":0}`, "failedAttempts"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := fmt.Sprintf(`{"state":{%q:{"C96NGFPQ":[%s]}}}`, tc.table, tc.record)
+			r := s.Do(http.MethodPost, "/_paxkit/import", nil, fx)
+			if r.Status != http.StatusBadRequest || !strings.Contains(string(r.Body), tc.want) {
+				t.Errorf("import answered %d %s, want 400 mentioning %q", r.Status, r.Body, tc.want)
+			}
+		})
+	}
+	// Nothing changed, and a valid record is taken.
+	details(t, s, jon, nil)
+	ok := `{"state":{"erin.documents":{"C96NGFPQ":[{"id":1,"name":"Receipt","type":"OTHER"}]}}}`
+	if r := s.Do(http.MethodPost, "/_paxkit/import", nil, ok); r.Status != http.StatusOK {
+		t.Fatalf("valid import: %d %s", r.Status, r.Body)
+	}
+	body := expect(t, post(t, s, pathDocuments, msg(jon, nil)), http.StatusOK)
+	equalJSON(t, "documents after import", body["customerDocuments"], `[{"id":1,"name":"Receipt","type":"OTHER"}]`)
+}
