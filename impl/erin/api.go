@@ -44,13 +44,13 @@ const (
 
 // Ids of demo records (see demo.json).
 const (
-	DemoCustomerID      = 57
-	DemoPassengerID     = 8558
-	DemoBookingID       = 23345
-	DemoQuoteID         = 24102
-	OtherDemoBookingID  = 23980
-	OtherDemoPassenger  = 9120
-	demoSecondPassenger = 8559
+	DemoCustomerID        = 57
+	DemoPassengerID       = 8558
+	DemoBookingID         = 23345
+	DemoQuoteID           = 24102
+	OtherDemoBookingID    = 23980
+	OtherDemoPassengerID  = 9120
+	DemoSecondPassengerID = 8559
 )
 
 //go:embed demo.json

@@ -490,7 +490,7 @@ func TestOwnDataOnly(t *testing.T) {
 		{"payment to an unknown booking", pathPayment, seedPayment(jon, 999999, 10), 404, "NOT_FOUND", "/customerPaymentDetails/items/bookingId"},
 		{"documents of another customer's booking", pathDocuments, map[string]any{"bookingId": erin.OtherDemoBookingID}, 403, "FORBIDDEN", "/bookingId"},
 		{"documents of an unknown booking", pathDocuments, map[string]any{"bookingId": 999999}, 404, "NOT_FOUND", "/bookingId"},
-		{"address of another customer's passenger", pathAddress, map[string]any{"passengerId": erin.OtherDemoPassenger, "address": address}, 403, "FORBIDDEN", "/passengerId"},
+		{"address of another customer's passenger", pathAddress, map[string]any{"passengerId": erin.OtherDemoPassengerID, "address": address}, 403, "FORBIDDEN", "/passengerId"},
 		{"address of an unknown passenger", pathAddress, map[string]any{"passengerId": 999999, "address": address}, 404, "NOT_FOUND", "/passengerId"},
 	}
 	for _, tc := range tests {
@@ -709,9 +709,9 @@ func TestPassengerStores(t *testing.T) {
 			if tc.existingID != 0 {
 				mine := maps.Clone(tc.updated)
 				mine["id"] = tc.existingID
-				expectError(t, store(8559, mine), http.StatusNotFound, "NOT_FOUND", "/"+tc.key+"/id")
+				expectError(t, store(erin.DemoSecondPassengerID, mine), http.StatusNotFound, "NOT_FOUND", "/"+tc.key+"/id")
 			}
-			expectError(t, store(erin.OtherDemoPassenger, tc.added), http.StatusForbidden, "FORBIDDEN", "/passengerId")
+			expectError(t, store(erin.OtherDemoPassengerID, tc.added), http.StatusForbidden, "FORBIDDEN", "/passengerId")
 			expectError(t, store(31337, tc.added), http.StatusNotFound, "NOT_FOUND", "/passengerId")
 			// An empty record: every required field is listed, each with its pointer.
 			errs := errorsOf(t, expect(t, store(erin.DemoPassengerID, map[string]any{}), http.StatusBadRequest))
@@ -727,7 +727,7 @@ func TestPassengerStores(t *testing.T) {
 				t.Errorf("refused stores changed the records")
 			}
 			// The other passenger can hold records too.
-			expect(t, store(8559, tc.added), http.StatusOK)
+			expect(t, store(erin.DemoSecondPassengerID, tc.added), http.StatusOK)
 		})
 	}
 }
