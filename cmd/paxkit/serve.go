@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,9 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/registry"
 	"github.com/paxkit/paxkit/internal/server"
 	"github.com/paxkit/paxkit/internal/store"
@@ -83,6 +86,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stdout, "paxkit serve: listening on %s\n", base)
 	for _, a := range apis {
 		fmt.Fprintf(stdout, "  %-12s %s/%s  (contract: %s/%s/openapi.yaml)\n", a.ID, base, a.ID, base, a.ID)
+		if demo := demoCredentials(a.DemoCredentials); demo != "" {
+			fmt.Fprintf(stdout, "  %-12s demo: %s\n", "", demo)
+		}
 	}
 	fmt.Fprintf(stdout, "  demo credentials: %s/  ·  %s/_paxkit/apis\n", base, base)
 	if err := srv.Serve(ctx, ln); err != nil {
@@ -90,6 +96,27 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitProblem
 	}
 	return exitOK
+}
+
+// demoCredentials is one line saying how a client sends an API's demo credentials (headers,
+// then body members), so that the start-up output alone is enough to make a first call.
+func demoCredentials(c apidef.DemoCredentials) string {
+	var parts []string
+	keys := make([]string, 0, len(c.Headers))
+	for k := range c.Headers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("header %s: %s", k, c.Headers[k]))
+	}
+	if len(c.Body) > 0 {
+		b, err := json.Marshal(c.Body)
+		if err == nil {
+			parts = append(parts, "body "+string(b))
+		}
+	}
+	return strings.Join(parts, "; ")
 }
 
 func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {

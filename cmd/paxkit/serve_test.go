@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -35,7 +36,9 @@ func (b *syncBuffer) String() string {
 
 // runningServe is `paxkit serve` started in the test's process.
 type runningServe struct {
-	base   string // http://host:port
+	base   string        // http://host:port
+	stdout *syncBuffer   // the lines after the first
+	outEnd chan struct{} // closed when the command's output has been read to its end
 	stderr *syncBuffer
 	cancel context.CancelFunc
 	done   chan int
@@ -48,7 +51,7 @@ func startServe(t *testing.T, args ...string) *runningServe {
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	outR, outW := io.Pipe()
-	s := &runningServe{stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	s := &runningServe{stdout: &syncBuffer{}, outEnd: make(chan struct{}), stderr: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
 	go func() {
 		s.done <- run(ctx, append([]string{"serve"}, args...), outW, s.stderr)
 		outW.Close()
@@ -63,7 +66,9 @@ func startServe(t *testing.T, args ...string) *runningServe {
 	}
 	s.base = base
 	go func() {
+		defer close(s.outEnd)
 		for lines.Scan() {
+			fmt.Fprintln(s.stdout, lines.Text())
 		}
 	}()
 	return s
@@ -125,6 +130,15 @@ func TestServeCommand(t *testing.T) {
 
 	if code := srv.stop(t); code != exitOK {
 		t.Errorf("exit code %d; stderr: %s", code, srv.stderr.String())
+	}
+	<-srv.outEnd
+	// The start-up output says how to call each API with its demo credentials.
+	out := srv.stdout.String()
+	for _, want := range []string{`header Authorization: Bearer paxkit-tomp-demo-token`,
+		`body {"authenticate":{"email":"jon.smith@example.com","password":"paxkit-demo-password","type":"B2C"}}`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("start-up output lacks %s:\n%s", want, out)
+		}
 	}
 	logs := srv.stderr.String()
 	for _, want := range []string{`"msg":"request"`, `"path":"/tomp/collections/customers/items"`, `"status":201`, `"tenant":"ci"`, `"msg":"shutting down"`} {

@@ -1,159 +1,128 @@
-// Package erin is paxkit's side of the TTS Erin B2C customer contract: per-message
-// authentication with the `authenticate` object (each customer login is a tenant, so a
-// customer only ever sees their own data) and the `success: false` failure envelope. The
-// operations themselves (issue 6) are not implemented yet, so the server validates and
-// authenticates requests and then answers 501 in this format.
+// Package erin is paxkit's TTS Erin B2C customer management: a stateful implementation of
+// gen/erin's strict server. Every message carries the customer's `authenticate` object and is
+// authenticated on its own; each customer login is a tenant whose id is the customer's
+// reference, so a customer only ever reads and writes their own account. Repeated wrong
+// passwords lock the account; failures answer Erin's `success: false` envelope.
 package erin
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
-	"net/http"
-	"strings"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"golang.org/x/crypto/bcrypt"
+	"github.com/labstack/echo/v4"
 
+	"github.com/paxkit/paxkit/gen/erin"
 	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/store"
 )
 
 // ID is the API's id and path prefix.
 const ID = "erin"
 
-// The demo customer's login (the seed's placeholders replaced, as in openapi/erin.yaml).
+// The demo customers' logins (the seed's placeholders "Email Address" / "Password" replaced,
+// as in openapi/erin.yaml). Each tenant's id is its customer's reference.
 const (
 	DemoEmail    = "jon.smith@example.com"
 	DemoPassword = "paxkit-demo-password"
 	// demoPasswordHash is bcrypt(DemoPassword) at bcrypt's minimum cost: fixtures keep only
 	// hashes, and the minimum cost keeps per-message authentication cheap for a local fake.
 	demoPasswordHash = "$2a$04$SQQr/ZkPRKvR4hBmAiQWTeNqkliJs8lwXQWSxiMHHh8OGdIbaslyi"
-	// DemoCustomerReference is the seed's Jon Smith.
+	// DemoCustomerReference is the seed's Jon Smith (customer id 57).
 	DemoCustomerReference = "C96NGFPQ"
+
+	// The second demo customer, Amira Khan, exists so that refusals of another customer's
+	// reference, booking and passenger can be tried on a fresh server (the spec's examples
+	// name her reference C7QJ2M4X, booking 23980 and passenger 9120).
+	OtherDemoEmail             = "amira.khan@example.com"
+	OtherDemoPassword          = "paxkit-demo-password-2"
+	otherDemoPasswordHash      = "$2a$04$ypr.0/5f0vsnJLs5LtpsTuD7G9nutpnlv8GUePVNKfGvsymXBIQdG"
+	OtherDemoCustomerReference = "C7QJ2M4X"
 )
 
-// Define describes the API to the server.
-func Define(spec []byte, doc *openapi3.T) apidef.API {
+// Ids of demo records (see demo.json).
+const (
+	DemoCustomerID        = 57
+	DemoPassengerID       = 8558
+	DemoBookingID         = 23345
+	DemoQuoteID           = 24102
+	OtherDemoBookingID    = 23980
+	OtherDemoPassengerID  = 9120
+	DemoSecondPassengerID = 8559
+)
+
+//go:embed demo.json
+var demoJSON []byte
+
+// Define registers the API's tables in st and describes the API to the server.
+func Define(st *store.Store, spec []byte, doc *openapi3.T) (apidef.API, error) {
+	var demo store.Snapshot
+	if err := json.Unmarshal(demoJSON, &demo); err != nil {
+		return apidef.API{}, fmt.Errorf("erin: demo data: %w", err)
+	}
+	tables := newTables(st, doc)
+	// The clock is the server's, handed over in Mount; the renderer needs it too (every
+	// failure envelope carries a timeStamp), and Mount runs before the first request.
+	c := &clock{now: func() time.Time { return time.Now().UTC() }}
+	auth := &authenticator{store: st, tables: tables}
 	return apidef.API{
 		ID:             ID,
 		Title:          "TTS Erin B2C customer management",
 		Spec:           spec,
 		Doc:            doc,
 		CredentialsIn:  apidef.CredentialsInBody,
-		Authenticate:   authenticate,
-		Render:         render,
+		Authenticate:   auth.authenticate,
+		Render:         c.render,
 		TenantIdentity: tenantIdentity,
-		DefaultTenants: []apidef.Tenant{{
-			ID:          DemoCustomerReference,
-			Credentials: map[string]string{"email": DemoEmail, "passwordBcrypt": demoPasswordHash},
-		}},
+		Mount: func(g *echo.Group, deps apidef.Deps) error {
+			c.now = deps.Now
+			impl := &server{tables: tables, store: deps.Store, clock: c}
+			erin.RegisterHandlers(g, erin.NewStrictHandler(impl, nil))
+			return nil
+		},
+		DefaultTenants: []apidef.Tenant{
+			{
+				ID:          DemoCustomerReference,
+				Credentials: map[string]string{"email": DemoEmail, "passwordBcrypt": demoPasswordHash},
+			},
+			{
+				ID:          OtherDemoCustomerReference,
+				Credentials: map[string]string{"email": OtherDemoEmail, "passwordBcrypt": otherDemoPasswordHash},
+			},
+		},
 		DemoCredentials: apidef.DemoCredentials{Body: map[string]any{
 			"authenticate": map[string]any{"email": DemoEmail, "password": DemoPassword, "type": "B2C"},
 		}},
-		Demo: map[string]any{"customerReference": DemoCustomerReference},
-	}
+		Demo: map[string]any{
+			"customerReference":      DemoCustomerReference,
+			"customerId":             DemoCustomerID,
+			"passengerId":            DemoPassengerID,
+			"bookingId":              DemoBookingID,
+			"quoteId":                DemoQuoteID,
+			"otherCustomerEmail":     OtherDemoEmail,
+			"otherCustomerPassword":  OtherDemoPassword,
+			"otherCustomerReference": OtherDemoCustomerReference,
+			"lockAfterFailedLogins":  defaultMaxFailedLogins,
+		},
+		DemoState: demo,
+	}, nil
 }
 
-// tenantIdentity: a customer login is identified by its email, ignoring case as
-// authentication does; the password must be stored as a bcrypt hash.
-func tenantIdentity(t apidef.Tenant) (string, error) {
-	email, err := apidef.CredentialsExactly(t, "email", "passwordBcrypt")
-	if err != nil {
-		return "", err
-	}
-	if _, err := bcrypt.Cost([]byte(t.Credentials["passwordBcrypt"])); err != nil {
-		return "", fmt.Errorf("credentials.passwordBcrypt is not a bcrypt hash: %w", err)
-	}
-	return strings.ToLower(strings.TrimSpace(email)), nil
+// clock is the server's clock, shared by the handlers and the renderer.
+type clock struct {
+	now func() time.Time
 }
 
-// authenticate checks the message's authenticate object against the customer logins. The
-// email is matched ignoring case; the password against its bcrypt hash.
-func authenticate(_ *http.Request, body []byte, tenants []apidef.Tenant) (apidef.Tenant, *apidef.Failure) {
-	// Maps, not structs: encoding/json matches struct fields ignoring case, and only the
-	// members the contract validated may count.
-	var msg map[string]any
-	if err := json.Unmarshal(body, &msg); err != nil {
-		return apidef.Tenant{}, apidef.Fail(apidef.Unauthenticated, "The message has no authenticate object.")
-	}
-	auth, ok := msg["authenticate"].(map[string]any)
-	if !ok {
-		return apidef.Tenant{}, apidef.Fail(apidef.Unauthenticated, "The message has no authenticate object.")
-	}
-	email, _ := auth["email"].(string)
-	password, _ := auth["password"].(string)
-	matched := false
-	for _, t := range tenants {
-		if !strings.EqualFold(t.Credentials["email"], strings.TrimSpace(email)) {
-			continue
-		}
-		matched = true
-		if bcrypt.CompareHashAndPassword([]byte(t.Credentials["passwordBcrypt"]), []byte(password)) != nil {
-			break
-		}
-		return t, nil
-	}
-	// One answer, and one bcrypt comparison's worth of time, for an unknown email and a wrong
-	// password, so that the API does not reveal which emails have accounts.
-	if !matched {
-		_ = bcrypt.CompareHashAndPassword([]byte(demoPasswordHash), []byte(password))
-	}
-	return apidef.Tenant{}, apidef.Fail(apidef.Unauthenticated, "The email address or password is not correct.")
+// timeStamp is the `timeStamp` of an answer: the server's time in UTC with milliseconds, as
+// the seed's answers show it (`2022-11-08T15:12:37.330Z`).
+func (c *clock) timeStamp() string {
+	return c.now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }
 
-type errorEntry struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
-}
-
-// render answers the failure envelope: success false, every problem with a code and, for a
-// problem in one input field, its JSON pointer; echoToken and transactionIdentifier echoed.
-func render(r *http.Request, f *apidef.Failure) (int, any) {
-	status := f.Kind.DefaultStatus()
-	var errs []errorEntry
-	switch f.Kind {
-	case apidef.Invalid:
-		for _, v := range f.Violations {
-			code := "INVALID_VALUE"
-			if v.Missing {
-				code = "REQUIRED"
-			}
-			e := errorEntry{Code: code, Message: v.String()}
-			if v.In == apidef.InBody {
-				e.Field = v.Pointer
-			}
-			errs = append(errs, e)
-		}
-		if len(errs) == 0 {
-			errs = append(errs, errorEntry{Code: "INVALID_VALUE", Message: f.Message})
-		}
-	case apidef.Unauthenticated:
-		errs = append(errs, errorEntry{Code: "AUTHENTICATION_FAILED", Message: f.Message, Field: "/authenticate"})
-	case apidef.Forbidden:
-		errs = append(errs, errorEntry{Code: "FORBIDDEN", Message: f.Message})
-	case apidef.RouteNotFound, apidef.MethodNotAllowed:
-		errs = append(errs, errorEntry{Code: "NOT_FOUND", Message: f.Message})
-	case apidef.Internal:
-		errs = append(errs, errorEntry{Code: "INTERNAL_ERROR", Message: f.Message})
-	default:
-		errs = append(errs, errorEntry{Code: strings.ToUpper(strings.ReplaceAll(f.Kind.String(), " ", "_")), Message: f.Message})
-	}
-	out := map[string]any{"success": false, "errors": errs}
-	echoEnvelope(r, out)
-	return status, out
-}
-
-// echoEnvelope copies the request's echoToken and transactionIdentifier into the failure
-// envelope when they are strings (the contract allows any string for both, so an echoed
-// string never breaks the answer; a value of another type is not echoed).
-func echoEnvelope(r *http.Request, out map[string]any) {
-	var msg map[string]any
-	if json.Unmarshal(apidef.RawBodyFrom(r.Context()), &msg) != nil {
-		return
-	}
-	for _, key := range []string{"echoToken", "transactionIdentifier"} {
-		if s, ok := msg[key].(string); ok {
-			out[key] = s
-		}
-	}
+// localTime is the zone-less form the seed's records use (`2019-01-30T15:44:20`); paxkit's
+// tenants keep their local time in UTC.
+func (c *clock) localTime() string {
+	return c.now().UTC().Format("2006-01-02T15:04:05")
 }

@@ -43,7 +43,11 @@ func APIs(ctx context.Context, st *store.Store) ([]apidef.API, error) {
 	for _, a := range mews.Define(specs[mews.LegacyID], docs[mews.LegacyID], specs[mews.ID], docs[mews.ID]) {
 		byID[a.ID] = a
 	}
-	byID[erin.ID] = erin.Define(specs[erin.ID], docs[erin.ID])
+	e, err := erin.Define(st, specs[erin.ID], docs[erin.ID])
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	byID[erin.ID] = e
 
 	out := make([]apidef.API, 0, len(byID))
 	for _, id := range openapi.IDs() {

@@ -178,8 +178,8 @@ func TestVendorFormatsForRefusals(t *testing.T) {
 		{"erin echoes only what the contract allows", "POST", "/erin/api/customer/details", nil,
 			`{"authenticate":{"email":"` + erin.DemoEmail + `","password":"x","type":"B2C"},"echoToken":5,"transactionIdentifier":"tx-1"}`, 400,
 			[]string{`"field":"/echoToken"`, `"transactionIdentifier":"tx-1"`}, ""},
-		{"erin without authenticate", "POST", "/erin/api/customer/details", nil, `{"echoToken":"e-2"}`, 400,
-			[]string{`"code":"REQUIRED"`, `"field":"/authenticate"`, `"echoToken":"e-2"`}, ""},
+		{"erin without authenticate", "POST", "/erin/api/customer/details", nil, `{"echoToken":"e-2"}`, 401,
+			[]string{`"code":"AUTHENTICATION_REQUIRED"`, `"field":"/authenticate"`, `"echoToken":"e-2"`}, ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
