@@ -129,13 +129,6 @@ func authenticate(r *http.Request, _ []byte, tenants []apidef.Tenant) (apidef.Te
 	return apidef.Tenant{}, apidef.Fail(apidef.Unauthenticated, "The API key is invalid.")
 }
 
-// errorBody is the vendor's error body (Error in openapi/intrepid.yaml).
-type errorBody struct {
-	ErrorType     string   `json:"errorType"`
-	Errors        []string `json:"errors"`
-	CorrelationID string   `json:"correlationId"`
-}
-
 // render answers a failure in Intrepid's format. The errorType names follow the HTTP status,
 // as the vendor's examples do; the correlation id is the request id of paxkit's log line.
 func render(r *http.Request, f *apidef.Failure) (int, any) {
@@ -146,5 +139,6 @@ func render(r *http.Request, f *apidef.Failure) (int, any) {
 		apidef.TooLarge: "PayloadTooLarge", apidef.NotImplemented: "NotImplemented",
 		apidef.Internal: "InternalServerError",
 	}
-	return status, errorBody{ErrorType: types[f.Kind], Errors: f.Details(), CorrelationID: apidef.RequestIDFrom(r.Context())}
+	// The generated Error type, as the handlers use, so that every error body reads the same.
+	return status, intrepid.Error{ErrorType: types[f.Kind], Errors: f.Details(), CorrelationId: apidef.RequestIDFrom(r.Context())}
 }
