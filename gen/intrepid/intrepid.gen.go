@@ -21,36 +21,6 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
-// Defines values for ContextType.
-const (
-	ContextTypeAccommodation      ContextType = "accommodation"
-	ContextTypeAdditionalservices ContextType = "additionalservices"
-	ContextTypeBookings           ContextType = "bookings"
-	ContextTypeSightseeing        ContextType = "sightseeing"
-	ContextTypeTransfers          ContextType = "transfers"
-	ContextTypeTrips              ContextType = "trips"
-)
-
-// Valid indicates whether the value is a known member of the ContextType enum.
-func (e ContextType) Valid() bool {
-	switch e {
-	case ContextTypeAccommodation:
-		return true
-	case ContextTypeAdditionalservices:
-		return true
-	case ContextTypeBookings:
-		return true
-	case ContextTypeSightseeing:
-		return true
-	case ContextTypeTransfers:
-		return true
-	case ContextTypeTrips:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for CustomerStatus.
 const (
 	CustomerStatusCancelled CustomerStatus = "cancelled"
@@ -105,9 +75,10 @@ type Address struct {
 	City *string `json:"city,omitempty"`
 
 	// CountryCode Country code of the address (e.g. AU); sets the country of the address in POST and
-	// PATCH requests. paxkit decision: the seed names no code system; paxkit requires an
-	// upper-case ISO 3166-1 alpha-2 code, the system the vendor uses for the passport's
-	// nationality and the form of the seed's example.
+	// PATCH requests, and reads return the country's name in `countryName`. paxkit
+	// decision: the seed names no code system; paxkit requires an assigned upper-case
+	// ISO 3166-1 alpha-2 code (400 otherwise), the system the vendor uses for the
+	// passport's nationality and the form of the seed's example.
 	CountryCode *string `json:"countryCode,omitempty"`
 
 	// CountryName Name of the country. Only used in GET responses. paxkit decision: accepted and
@@ -146,8 +117,9 @@ type Contact struct {
 // - `transfers` - a transfer component;
 // - `additionalservices` - an additional-service component;
 // - `sightseeing` - a sightseeing component.
-// paxkit decision: values are matched case-insensitively and normalised to lowercase.
-type ContextType string
+// paxkit decision: values are matched case-insensitively and normalised to lowercase;
+// any other value is an unknown resource and answers 404, so no enum is enforced here.
+type ContextType = string
 
 // Customer A customer as read back (GET one and GET list). A customer of a booking made outside
 // the API is restricted: only `firstName`, `surname` and `currency` are returned, with
@@ -282,7 +254,10 @@ type CustomerWrite struct {
 	// on the trip); `"false"` or absent cancels as usual, from the trip and its single
 	// supplement if any. Only valid for trip cancellations, and only takes effect when
 	// `status` is `cancelled`. A string, as the seed types it and its example sends it.
-	// paxkit decision: ignored otherwise.
+	// Sent outside a trip context it answers 400; in a trip context without
+	// `status: cancelled` it is ignored (paxkit decision: the seed's example sends it with
+	// `status: confirmed`). `"true"` for a customer without a single supplement answers
+	// 400.
 	CancelSingleSupplementOnly *StringBoolean `json:"cancelSingleSupplementOnly,omitempty"`
 
 	// DateOfBirth Date of birth of the customer (YYYY-MM-DD). Editable only before the trip is
@@ -308,7 +283,8 @@ type CustomerWrite struct {
 	// booking). On a customer PATCH it only applies together with a customer
 	// (passenger) cancellation, and lets the partner update the component's external
 	// reference if it has changed. paxkit decision: ignored unless `status` is
-	// `cancelled`.
+	// `cancelled` under a component context; a reference another component of the same
+	// booking already has answers 400.
 	ExternalReference *string `json:"externalReference,omitempty"`
 
 	// FirstName First name of the customer. Cannot override an existing value: a different first
@@ -337,7 +313,7 @@ type CustomerWrite struct {
 
 	// SingleSupplement Only valid in the context of a trip: `"true"` books a single room for the
 	// customer, `"false"` (the default) a twin-share room. A string, as the seed types
-	// it and its example sends it. paxkit decision: ignored outside a trip context.
+	// it and its example sends it. Sent in any other context it answers 400.
 	SingleSupplement *StringBoolean `json:"singleSupplement,omitempty"`
 
 	// Status Status of the customer on the component named by the context (confirmed,
@@ -392,9 +368,9 @@ type Passport struct {
 	// in the vendor's docs.
 	DateOfIssue openapi_types.Date `json:"dateOfIssue"`
 
-	// Nationality Passport nationality, an ISO 3166-1 alpha-2 code (e.g. US). paxkit decision: the
-	// code must be upper case, as in the seed's example; the docs do not say whether the
-	// vendor also accepts lower case.
+	// Nationality Passport nationality, an ISO 3166-1 alpha-2 code (e.g. US); a code that is not
+	// assigned answers 400. paxkit decision: the code must be upper case, as in the
+	// seed's example; the docs do not say whether the vendor also accepts lower case.
 	Nationality string `json:"nationality"`
 
 	// Number Passport number; any value with at least one non-whitespace character.
@@ -432,7 +408,8 @@ type ContextIdPath = int64
 // - `transfers` - a transfer component;
 // - `additionalservices` - an additional-service component;
 // - `sightseeing` - a sightseeing component.
-// paxkit decision: values are matched case-insensitively and normalised to lowercase.
+// paxkit decision: values are matched case-insensitively and normalised to lowercase;
+// any other value is an unknown resource and answers 404, so no enum is enforced here.
 type ContextPath = ContextType
 
 // CustomerIdPath defines model for CustomerIdPath.
@@ -1459,178 +1436,191 @@ func (sh *strictHandler) UpdateCustomerInContext(ctx echo.Context, context Conte
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3rchvH9eerdE1SJUA1AAEQFEnwy9KkYjOxZZUpJZs1vIvGTIPocNCNTM+IwrpYtQ+xT7hPsnVOX+eC",
-	"m0Nf/om/qETMTF9Pn8vvXPrHKJGrtRRMFCqa/Bixz3S1zhj+/zpNWfoNzR/Yd2zBciYSBj+rcrWi+Saa",
-	"RPiM3PPVWkkREwrvk0KSlK0kmUv5yMUDORucnQ9H4yiOPtGsxBaWOVtEk+jEvKJOzDsnSakKuWK5Ohlf",
-	"js9OLy+iOOJpNDF/PT/H0ds8l/n1A/uar3hRHc6HJSMpLRiRCzLnebEkXBFZFoqnjBRLRoqcr18pQh8Y",
-	"yeBzFQ4qkXnOMlpwKe7SaBIN5pdsnI5o7zwZLnpjdjrvXdA3Z71ROk4uF0N2Ph+cRnHEYDwfNmsWTaIv",
-	"aPod+2fJVGEfqGjyfQRj+nbxBY4olUwRIQuyYqzAQa244KtyhaPK2T9LnrMVEwVMAsZLLi5w+X5wk78T",
-	"BcsFzaqTvxakFOzzmiUFS4li+SeWkwUts2LXJIfzs+SCnaa9y8WI9sbpedK7YG+GvQEdL87no+QyPT2r",
-	"TdJ2f49d4Igqs60OBH8nMknKPGdpMItvaLaQ+YqltWmQFRUpLWS+IQvOshT2cMWV4uJh10TeLIbJaH7O",
-	"eoN0THvj5Oyyd0kvWO90Plqcp0N2Ri8Hh+2WKnNBVwz7tUMJxv1OXicJU6pJetfv78gj25AV3eAOJzTL",
-	"SLEEGlyzHIe6awaj5JKd0/GwdzY/TXvjxeCid8GGb3qXdJCeJmfz8wUeonAGf5L5nKcpE5UJFEumGEly",
-	"ljJRcJqp6ogeWHFjjtmduJGiYJ+LyvyKP8lSpM352cPpaZh95qogUuhZJqatHXM8Z6PF5Xyc9IbpG9ob",
-	"01PWm18k572zxSAdsUs6TN7U5+jGE07RToBoxnBJnqge0QJehRFZ1uLYj5/he6rUWubF1zJ5ZC3zXJvn",
-	"QAHJkooHlhK6KFjueAh2l0ix4EjAOyY8Ts/nQ3aZ9E7paNEbzy/SHn3DznrDxQDO1vycji4O2lQ3qIQK",
-	"mOickXINjAVmm3j2RngwspgsyizbvKc8JXAKhaV3vxgfeJGx6yxnNN3cs6J+GFO+QM5fkAJehNYV/LWQ",
-	"OaGeIp6WUjH/CtXtEcV2UkMyYhd0vHjTO5sPgeLPae8yOR30LtI3bDgfAQs6O4ziseMl9T3PGRPQPaEi",
-	"bS5ZMP+PgpbFUub8f9dJ4Z0k/713vea9v7ANWTKasnzXZC7paXq2GA56I3Y+742Tize9+XAx7p2zQTKi",
-	"l+mb+dmwNplK3+F8vtH8DvaMi08046llLnrk94ylX8HCG9HbpGHFWPpKoTxhqiAdfNtLavaJWf7arUyK",
-	"ioRl91w8ZOy+XK8zFEXfigzaLfKSRXEozUCAXJ4PeoNhbwCTSzkraL55JwuY3nWWsfyBJ6ARKEYXUuIs",
-	"V5Rn12maIw+NljCw/6b0wPqJXOErLH9gItkAd6IJEuWC56p4R1fQ8J/h0xg/fb+UAn4aDIdn44vzy7M3",
-	"URyt5Jxn/tH49Gx8cXY2hoNmt0wt+RoUGFkscVsN048m0XtWsDx6jiP2Wcu5QPeJrr+4uR31hqPTMRBm",
-	"OCZcYDMoN7sfI6r/+zUXbAj8b0y+yOUjUxnbkPsiZ3hAgpdGIJdkmQu2kmWxjOIo4QUs/l+AmT3pJUxk",
-	"KYp8cyNTHNNH/5MZzHWpipxmnEZxtJaqSPSbp8M35zDXguL+/JUnMM/ty8hSntDM7OZfBAP9ZJ3RBIkC",
-	"XuBpmrF3ft12r71lYbAumojefl5zJNnRYBRQET67UwpoMhoNhv6RwM2jmV6Tj/fwU7masxzO68Xl8Hw4",
-	"Qp0RR+nb+HgPE1U1svYkDStSAjWGPN2ThD1lsWY0QDew1UVOP7HsTqgyh2NzI1drKmBc9xn7zBMJCtgt",
-	"z1lSbH05XKc3lxdn41Hz1fcy48nmnZ3m+OxsFAET+Kh5GRLeFv28cupBKr6YYn5eUczPn2FAGRePSPRf",
-	"sgJNByulccOZSnK+RiVoEn3HaKpQZmmbwQmSOU0eCRf4yOgThBcob6110Y/iyClUyHpbNRqgt5yu4DQr",
-	"za/175Poj4Yr9te0WPa91mL+h022vnOXmlnDY7WWQrH+XKabP5zwNNiSPXO/QZWidfbHTlyLs9/s3P/G",
-	"i6UsCzuqY1ZiviG8UOTultBMCrZv6o0Zbx/pc/3VGzvB9xQkWn2Qd7doifltmeAf9hDd3ZJSpCwnM3tm",
-	"ZqTD+g99e7y6MUEh88SV1tLubqfCtWhMb/MJKnD+R235dftT1Ha0YR5NTLtxxGF4sEfIGJFThZtlbMk0",
-	"mgCXiyOVLNmKoiyV+YoCNXBRoL5daH2Ei4I9gPB7ju2qtK+JeWgXxtDLJFwDrSCav2PQZKoThi7JDCas",
-	"ZvFUzGiSyNVKprjDsxgeUaEWLFfwB01Trjk/GLY8YWoGTc4Uf1gWijEuHmZ9sqafH3lBUpZwxaWYTAX0",
-	"+YmJVOavFEllolAfBC4HRuVnklDFSOcLPcqTLyzXs9PoxkRJ2+yKFsmSKd3ogn9mKYHFJ4o9gDTRTYfH",
-	"F7kqdtHjQjGheME/sWyDLwrYg4wrTf5ToV8uJMnkE8txXHO2kDkjqP/RAoiNF4Q+UC5UoS0uJspVjToi",
-	"O/ZoF4HsJI8/aiHwhxOPDJ3op+rE7DwqsEgmlvfsPz32aGtSN4Kj2w8Hb35sHTn/V2n6WX/OVPGFTLlG",
-	"uOzwNfNyrFIgs6LrdcYTJMiTfxgtO4THdinLoRS+wfeIFNkGV0LrIUS5T2CJAmOqgxaW5irU8gRc9pg4",
-	"NqFODHc4Vn3/aWqt15Cwi+wQDQlZbVl866zOyqq8L4tw0lI4Y0UKeOBZY2U5/O8HrsnO2XiL+KDZqBa7",
-	"q+20WCo5aRhq2MphJ80K0ZwXTJNv9WiFkMwrpY05BRxEi8Y+meHogX26NZgh75mZqc4IzZkHuaaiA09X",
-	"pTLMjlCxMVwssOi7V8Z8RLHmQTq51hxaM6TqSdWHTwtjPDsB9nbcoaMB8rtz6as48XMcrULAcf+nHp88",
-	"fM80GLplr3KmZJknDHU6N5iJs/D/fP/tu5hQC3bWcVB4pPdCM9SpeMqleNCCVOYO5wa1CeQC/LamBRx2",
-	"+BRFlVN8SLGkiG8JWWgBgyKaTkUVP98JnsNGP8cBJHPcTq4bMNz+TalBd8/mhFbxq/3N1EGvF9jhbwXu",
-	"wgokttcvyZJ+Yk1QSgqjNxmKyFki87SKVU2Fxfc6VBC+WpUFnWeMIDZtYEnYWH3+WMoLB1MiCaRgPXCR",
-	"yie7tca4xR0hT1o3d/obnFWyphsQGF2zs21I/3F77B0Bh22Mc228wI7s8kPYHbh+f2dcJX2YcIjtHzFL",
-	"EXy2f46ukxfiK9btwJU+yWReFg7xB8LTuqIltqaaTLyWPBUZV4Ui48EpoStkL6CwoLhkCvgC0Naa5oVg",
-	"Ofbs6GhjFNRCGpqi6VQ4m01d2W6pUE9wMnihZT5NFXlaMpD5j2zzSpGCCSqQOSGb0R5FlDVhe6Qzo1km",
-	"n751v8zAfNadoDj8XJQ5U5aWQ7fGMTqeEbDh54dssXn7hbZYrVnCF5ylVSHiHR6dUjwK+SS8weX1JJk7",
-	"NaGLVF6HvI9YDiOb/sI2hy1EpasXWIztwHg/aN46ry0IW+MLZC1VQTNiYFfSKaqa1FKumH2I9sk6B7or",
-	"jM1QhXTrrf8JVC3XdMY1dmGMEVXkXDzAHlQh33oj9yyRIt3fisaGG9Y5Lzbtr4e4cdOmx4ckkalVMfwK",
-	"oYp9/bF7BeJLGStXv197lQvy/tv7DyDLpuL99Yebr6xer7ZwHlCqUaoBQevu1UYVbOVYhpFPYGGDVFyz",
-	"vIcG8t39t+R0+OZNb0hotl7S3gg/j3Wz2EbA2wiysIVBIqz28UpNRYAqOyMetDM7N+NMMaSt9VujWkWT",
-	"6H9+f937Hz/8OHr+44411wZIfc3hV48u4Yt9AuYajDWFtfzy7QfiFOeWBaRJwtYo+WG9+YOQRro9gdmg",
-	"SdsMX2+GmQRRTKTAhDXEwZ0yOAOODEOY6Xk2JuT9CfXZvDdPWmnPOB0alF6gvpmTnD1wKVo+fXa/yPk/",
-	"WIKqfOAXapxtlisQ7hLtQ5oUsIpUEOdTah7owEJsP82isk3YauscA09KvSEwAskanhHtsDikvYovpd7i",
-	"N/jw6DarDrAmLu+f1lqzgr2G42gPWrd9z61F3dh1E2Kxd7zbNt9CUI2WQVo+cpFC005WBjADV5ZTgV6x",
-	"zGX5sJxMRS+ELnsVgJcXimUL0nHQKrRRRYC7V9iCBjNJz4M2TgQvwi/021XAE74SpPKb/942bwFR04X+",
-	"s/5aG1SqG3cPeuZJ/dMQTcU+gh/8u/2paLAhNEyVgROKZMnSvbhnWgE7DYopylU0+T7EMHFRoziqLI12",
-	"kunV0P7T2pSjOArGHv3QQpzbHTTXnlyo0ho0uqU6wIzhtME84P+gK3f7JHgfgTxLGCsKklRb0Bo1Bl1F",
-	"q+JFzsEsmWhUMABo4hCdESmZocEiko0Ga3JWlLkAyw8U76mY8RQ+WeZsYd4PGy/ykrXg4mTJRMJM10ED",
-	"8VTsGolv2Y7FmI1LllupWGGsdugtyoZ5UgeHXymyzmEDY6BYkO/j0fBcKwWLXIbi/JVCBFXmGO5WzsGu",
-	"tnrKbTs/qkQu1Id0WwU+6qD13//+97/3vvmmd6vbdnAz4sZtfYWhEI2+9EMQuKzeVevIq0ET9ebewlOn",
-	"gR3WXjPCgmbZt4to8v1+BwB88PxD3BiFadNJjO0j8dy8BY5u4+nG5EQtTH9AcvsFqXvTYsIXeFDBSHrg",
-	"n5hoXYTj5P6u5XzIpVLvgXDbRx+QN76qiVz7yLLMD1xZXMKwkCqlyXKeBbRmAh+emzEnB22k/aC5kV8F",
-	"9k99+jHhIsnKFPjbLNBtZ62b+5MUol0LreMT2rWWT4x8/O6ucXLbferI1YGjaPfBVMwOiHnYphLz9BDH",
-	"V2Uzt3mpalE3DaVPPzyccYQhOo3G8NnhVP6T1dFdjQpW7Dg44WlZcVEqOCsIQkgRv9j5kTl/4IJmWwby",
-	"ZTAI45NFCzKXKwmvGJNtnTP0VBkwyz0mCKpokZai0J0KsEkqnj1NWQeMNQyiOuygW8y85aTbRyRlBeWZ",
-	"Oohju4ltwxE8flBfg7RuRPTJh2ARcHGuyDyj4lEvI/o53FFeUqUB9mJJBTJ4vwdbjFX7fL/9/auP1atX",
-	"zYHOUJNz/QRxMiyT4gHdfl7xxPQCim4bNHAs1D0x1He8utknswVo1zquA9RYyy1jHfvrZ64qHwL7XZRZ",
-	"VpnzXMqMUdEek3coWd/jwn1hm2rQdmOzJmQ2RSf4NGpbSYwetr75XIJkmE0jnDV8sJD5VBRPXBC1pPk2",
-	"FN21hvJlTR+YD5ZXS/mkoXh02Vw5M0qvFSLioNRjQxq+mcsUEfHNmpEOJZpWulvoxzq1D9bkzFjv9XfN",
-	"FdQPGgJVilooD1BPSuabUM62BeM4mkDDY4dDH1arHlS1bdKHQgy7ZJDx8jcEEEaVt4evfLMF8ihkQbNb",
-	"rlA1ul7Bv82GTZwRoek/SlVgBEhqPolJytISPVbO3rHiSYugbWFONmeloI9M+I9tXxYMicGmNUpQUoKO",
-	"vnA7aqYIhPnADpZIOOU/MXbEbBeMBdlih8yRBFOcin99juS4KW6J9G1QDL5HuH0RiZuKzWFUuCtCuIG1",
-	"7tCzgGNsGcghHVfjjfdOcY2vH67yPYexId/rsC5U60ODzB/silz8oQ0ONF19zVWx2/pSJs7KspmnnK7X",
-	"LDWspuKQh677LXiGaWhfP7QoKIJgVoUwTDGKI16wlTo09ify+CfNc7pprJ4f0a6luXeS4VAGX4m/Aj01",
-	"rmKTsYMf4wBXnAoLLMo8xA67GmF1wfUWYg1RWWD03i/vwUatW0vRQwcCcg/6gKp+QsVUEJvsVMlGMj5p",
-	"E85wZSKVzHdSN2hypuqxD6AHQLMYqwFKVF+Dr0wUaGO2jd09zDZ2Hp0ly9JuczrYmIs6azSGSoh61JQz",
-	"Z9tWBZQuniy1ykl0JCFnOVEFzzJsRPs/YGF0ly5sr7VLnKx7pW3UATgb5ki4mUdxJZbORwnugl51aFvr",
-	"WQLNBwjT+hKN90oKf8oODXCbChdJtSdyDb+lgtC5znGzzzO2AIXEBN20Ip07Q0FfRqH925LhsNHbWhZy",
-	"RQue2F2joaVpQk1lGLbVCDqdTEWgD+tmVJU0nIBtiViFHiqOc6IKulFTYYgHuu1eVVRosNb1ytreqCKl",
-	"KmkW+67QKIZ94IUd9FQEHfMFATmm2YKOAECXLmr7wVoE5jaqRIqwxYIl2jyfipnWlmewvcHh6JNro2Wj",
-	"DuHc00DCqFLYkdXdqG1OEeeNteH/W3TYl4KlyduU6xgxnHUAVZjEUBcCtj0zlHQw9GdRsPyJ5qnq9sld",
-	"mHOqlTaZ2wi0qUDLE6MGMaZwXZr4gDVViokHlleCCE2y+8mKfnZJ71Xv2CvQ73K+VqTTWNHxYNDdFUXg",
-	"twlsOX2gpsKKA0q0qndFZvo/Exw32HZZJp9Ui68f91vzDJwiN2Z+Jaegrka+tEfAmBxUp1My1X1xF0FL",
-	"XAFZZxSMXXMY5iyhpUlggTlPRSq1VUs3YYyFSVbAXVBEbURBP28h+//CPohS8H+WjHBMsF/w0PPuJDSK",
-	"JO198GgDHkSZe0UJTZScURPmts7ZJzQHSx2HxUJsE0FDi/F0zBjWYK+ZH7vAFkNFSAtNbti1lQ6FfNCS",
-	"BNEGGth9HXdouxVmqnlpxtzR1vF/OkC1OvHAQwMWv3XR8AUMA3QNK0XJVn5ZigyINGDRUxHy6HZy+mne",
-	"HHKjWZv8xPIcmBQVuqoBrDF6teEs+Cx47GUqsK3WHPiF7wtz5X3A43hwumXov6D/5pdx0/w2fBh75WFr",
-	"oYSpCOXhVSALYbOReA/Y0p/FV/LLYv/HLN9UtKsTxy2fp8ifDxYO9MaaZxDBAZhaBSgG1loDhm0Moce8",
-	"q1AxqsUpw9o7XWjziYseosb4+U4dcyp2KZnbeabVsdq8Sr9tpBgjqxwZOYMyDnRSUDct++/2yY1+Hz0d",
-	"jJk88oYdr6WIxkbR8kdLTxCPI6Cq65Tz7k6JZBCiqQjixNwEdDjNfIPWahe3rzrH3iJnTEvjK0KNWDYA",
-	"OCjlNQRca9IYaRtiBfbYjAajl0LDjxV/poOpaJV9QeWkwwTfTwTeDxk1nBlEnaeiXsNmd+2a+sj3ZRVn",
-	"WAJp4SNxsSVl42nX5TzjCQbZUrExBx/DEM3725bmd8j554KcNdW1w81tMKpLfGqaBDqryIJV2lDUv7nS",
-	"A02sqFo4qN7sR63X2/gRrnSDV1brVkQtZZml5J+lNMr301JmZixhfA58PBV3t7G2P3IG4h7PBFnncp6x",
-	"1TbLzNco+nF7NkpiUg8XuuedeUX2nFQOhfeAagE380mhM2DOg25MZmEGCf46hF9dziH+dNqNp2Jmk27w",
-	"p7Fmw7OWFLYZ6ZwhjvBO6kRJTKRfyDzZehhtZabtJLBiStEHpioQfzNDsPJy+8nYBff7jXFjimv01EbA",
-	"78PCO3uVQFo5SlXarZbtacWqwuQKwuBNpmo4VYNQqngMqkXob58FpYBmh8IsYfWg/SMEA5zDy+m+Qbaj",
-	"TFOhNU7ycigThgc1KlccOP1KhaSt2x285SJtWzJpjMz9eL9lPUB3SZnOGMfqamuWY+C39sCKlrleOQiJ",
-	"BAjSk8e2LbhGaAYyE6Wk0oHixEeKH5p+I7bIFL8S+MJVkOquUZGCZIxiMQJGhBS9pyUvmFrTBJNvc5oU",
-	"5ny4gUyn961GW6UUVWMc8BSmn2+ly59tbDXmYpaqSkLV8xRXGUAbr/nOuFD3YGlaw9LsRse6uNTO2OJq",
-	"G27yT33SY86LQkfzVvnS8XGhpmzEAWGfFy6Cfio89btEU11MRhU0LyygpjKqljHJ+COr+drw3TDdVrsm",
-	"8LCsy+Kqeuzlk0um0/oohhDpRiy7kYJNRcdZJaYCxkyndQlpSwAcIOReMIp1q4+/jWKqFntLNsYiow+6",
-	"6iTC+n++//ad0aP75EOVKc/qwMFMJ8bNtjvoZtBqwMP1Fuh8lldFXrJXyJ5foXn/KrbG+VRUrXMPGVy1",
-	"iw7nTbRxXEEaiPHVgRnyJE0tIIU72CIsXJ43eiv1cpiIOqNfVf21pu4Ljr/FHYtlTZIy58XmHux9U/p5",
-	"zf/CNtdlm0sqTDq/E0XO1jzVvMrEIVp8uGMyP32qVZW+gY66fXI9FatmXi+07u2wod5qIxpg7zAJXBv2",
-	"uBDwv541fh7ZRk3FvCyC8DvUWtEs57mR0XqhsNiQK/BpasC40p+evCmuiU5Lthj3rUxaVD23Kl/mslxX",
-	"8uVTmZQrDXJgHlOZZ9B7UazV5OQkZZ9YBoxN9blp4wGa6GuD6eR6zW8rDcC5FQtp07iNG8XMQdNhtLNy",
-	"jC8MYE/6lsF3cIW7Oo4008Z2jHGOaFLAKaNpalm2b977FFS3mh8lkf+DEDN1BTz0pI8Z+heMEe/5Nh5S",
-	"mQcKl0e7puL163ucjeq/fo0ks875iuYbYibJFXFGB0vJbDAY/q8BS4cDSi8v3tDL0/Px3EB4jk7X9IFN",
-	"xTTSuM2Nm9p8Q3ga+4AilyI4jbqaXk2ggSxzL99UXIu2w1jRnJn4cRtfU7UubVry9fu73hNPEVn6ZE9B",
-	"IlcmPcpKpdD1opaMFWSGAGR64n4/sQTWX6UzG1CiyzNhVTJVIPSVyDVnytWc2UOguFSKdBRoszQzn61c",
-	"FB4QU++Jbrpmr0wuJ26WX1eaPdENWIyfmA5GsuH8ZHbyo1nkZ/e/u/R5ZvLHGfdaZD1/04vIaTkYnCbu",
-	"eYp/s1lXI9ct1Eg6L1qozosZj/zxFJbk47aY2MAoe1XxjNVRGGWQWIEYYoAtXlkIVQMA24K9UD5pOsdR",
-	"mq4mJAgg6uD6AjNbYhEKcvv267cf3to9/QDrATosbCpKJ8zARoy6T96imWNLfSU0z7mpADlzLHdmyi2T",
-	"jq5rAlrwVMy9tOmGipIxFNSjTu6ffSVVMSF0zVspFPfwGq2KCamXuzDRQze6IEYPLO2Wl+xhoTkjMk+5",
-	"APby1YcP76dCj1uZTFdUATI4dqBj+KpAoSxrr0uIu0oV0uKaFsupcFUGOzOHxyPFeX0V/7I1DPEPh1Xb",
-	"vUEABE/b2wCrsmIWd8FgJMh1OjOHOEB7GnLAFayADjPD7VydGGqsGTtFjNzwNa/s9scg2ImX/WD4Vop6",
-	"xLoQjTF+bM2qoBYZ6cgcKDCTGGnCjMeqG5ZRcrWSxoMxsXVSfKjw2WBQuS2hT/5WtUcMdBXOB9irhveI",
-	"9pAZjxDPXfI5MEKt+KEGr/kiNjQaDGIyGgzhnxGMaoDrgHONpwJGCcRwNhhoKten0TDWQB909XlW3UrD",
-	"jTaJaXIqzuB3KzdHVqlSdGXngdJR6aLyBpFYmxAdilMzZkVhHqoSSxkZHACZxzqXK670kphoO7uSSIR/",
-	"+AO5NYqxmoq/OcsXxbEVc156ASkpnmFIRaBXpyzFoNLXr//KcmjLinvDExBhVEtdUwSo6ZN+zdn7M1Cb",
-	"+ubXGVEgcJTs6zbRMWSKE9mGcYlhfCiuA+rQ7Efbs7jc6F8QTkXWjJjUr4VgqwoTq9ddwvAZe57slgmK",
-	"Xi/fuRnvTS3XHnkGjrxau5T40qUBP/HspGs3AMY7M7JndnAhU/9FSx1TaHJbKVOmgVjvW4tdaViyU+Di",
-	"OFtkblyTuB0LOr0C+lSMTG1awjQiK0aFCjrvmlX94K4zqARDVSntlffkOFfQVg+QkDDgFtAZururlHjD",
-	"3Tu2giNIWn3mEFPBOGaZbq6cN8zZtp6JajUvcEjFFY+febviyoPRvvX15XCkPkgDhhuENJoBW2Brhudg",
-	"7krY6eCCpyXPcLgNp5KONIB13LBi/80WV0GUwcIWOoSGmzO4M7LG1q6wJ3jw+vXEhjTuKoTYEsoY656c",
-	"lLGKGpZ1dNIvqVRayh3mt6P4oz3n3vNdi3EP5/f6NenIbVHzsPouZB7j56t+0LZ4eKJFqQmIt8ejHWsh",
-	"u6EWy+zxJIWoiRZQJAykeP26LQgX7YmOBmw0v6KqJVoCXvOrhk54W07OVEqFsRgHf2xq5f0DawXG4W7z",
-	"3OrgMJwgDBID77Ukhq2u9g4s3to+Ntxu0oZOVeM2TD6DtiZ3LySsdCNucdYaO0fCCOfYP/N5Ly1BDQhz",
-	"iS1BDJYCwgIAIQvRX9eKUQFZVitMdatxpXo1YbztpaquXMWBG5myWaMUmd3uSg6mWtI1Aw71nUfbAnBC",
-	"SNEL01m7JocCDBNdHMURJpZIuXLFDYmOjoG/cx0a5cqUNQurbKnwotlFtbRKv2LeHZgz2ccRtiQfGkqp",
-	"5ujpc6iDcfzFRs0sOrM5db6MKuErZWzuJ1DgjH3fJ7MgyhlmGkQCGmm9hWu00HIljxjB9DB7Q3sNdGlc",
-	"aHh76qwiHSXbOg7BWKPukUJKy+AwZlrziVD+K03I3r2Hkdez7sR7tgQMtBYaHeg/rMaevDjQdiC+glK1",
-	"Qu8dUCxd4s/2unldS1bVOndkFjh2ZlWn3c56eirw5gVcz5bDq0p7J/y101Zvbug1msX1OZjAN4JGMi60",
-	"5u7Qb87qbtTQSxtXSvW1xOmThg8VVvxeWy16coGWbGUoWmxIT6PBMMg+Mj8NYsI+A6PTFin1HGvr+Qwj",
-	"uiyi0h7ZZZJqUIVBsqYg22zVQpvp9coFX+KWVtBGFc7OgrreciXa1FOkg9McDQY4Q7Qbm5wefu/iNoBy",
-	"y9IKww5NF8MkfNFGcwa8MMYhYqPM1EUWEhZ4Ejo5tALsQHtoGlrmhdk6HHPAC4ME8devw0pc3N+bEkDO",
-	"OjrbnA1h0uugg7Dcmgq9FTzX4l2ka8kRmfY3Qthto5piGrsfiHNNO+PBwMwDoZ7Xrw2Py0zIo7eZYIhH",
-	"+hQ9tTuvufUrTrYBp4Gz80eePs/0JjXJINSg69VSc4bZ1UCmDqf9cKAb0zJuW4kaZ0mOc2dC51rMmrV1",
-	"mJVR7c0yB4FHZGvcUT3iSMssH24UkyDOaGuEkfGwmssDag6V94E36P/9n//rce8ojgweEU2iUpj/s5R0",
-	"9qDucQDWb7pY0WbNBF3zaBKd9gf9Ux0LsERPlUcPcct1JXZ/H86WUGD/ykntyo/nH7DxpMVRqG/VUKSz",
-	"kilfcKa6IfI83/j/393WMQ7v1SEuH1TXOC0UycssQBkRv6KeSfr7V3JORUE6+83oIEdU667OFsdEYcVA",
-	"+TzcxLU45FQck3lQM2SrBigsj5VqjUr8Gt5tuJ1DD1mjyIa3TZuaUbzPY75DY2uzAXwAhZd0g8ANspOb",
-	"XKFY5MpKILOkgSHmOI2tN1zBZjWyxgvSccxTC5vYpiRpOWTqqlSvmfpYv2bKXyGztQR25ZaZk9oVM/WL",
-	"MEaDwbE19c0dlvsKcLffD3d4Ee5mJM8hF1vYSwuMFoLEjVXHR4PRsVd9GEr6Lc1Uu63wVjZL552d5NcW",
-	"OeeiiVxsAtMaGFbSRG3b+PESc0OaQHC81e6DtR1rImonRkNsJ8GVK/jJcP8n1fLt8NHp/o/8fSD4xXj/",
-	"F75cfhydHTKVtospcLvd7UKaJGri5u4WpDJ9qFwhrPSVqlv0o5uw5McDK9qCzHT1Jm19+Mqx7SVAJrpg",
-	"XbUiiWF0lTiubU5qf5WaD0NwRSKkCH3KqkyWOmQKBEZ/KrRul2UswWoBXLkSKLpGto7JMkCguVKiURYl",
-	"JjPvcexPxU04F3fr8rYSZDpWAcvpBuFPHcXYVDhHRD+AQ1q58tdcuRsfVXjt4b/IWs3wK5tevVe3eJLV",
-	"3dt3o2ZQM+b7sCJudP3x9j/oMt22W7jCqqmj8dng3+ry3J96k+rLX7vrK2yOBhej/tmvfxFvWOkQwf5D",
-	"LtttK6w2aFYfG/y69/LGh5zxUW9w2hteNs74X9kD/MmpaB7tFc0f2JFH2x60w4/wV6WaU9F+t1/tFH8D",
-	"A3qxU/zzH9RDz+NF5TxebF29y9ajdTRpq2No+/mH58rx2SKobpsy6TSulKN34riTt7hFukcIsJAk3rF0",
-	"O+c7baz0oLLSg+rimfs93dr9KaMihVG0HrEqYZYpO2Ycw8o4hoeO44fn4y9zxCJ1h5hROStyzj7VDKmr",
-	"muZXvZi4/5szBfxVZ7+eJfC1Dd5qV7oxudy2vMU8iI9FyIK7k4FcD3s9xNNkWy3DG6wTo2rRmwEBxCYY",
-	"J9uEhWL22xQYgu/aRMcQplPXqmlbHItjQahqeTptY9SrBE5FW5lA0l4lMLiNhBRogoSIPH1k1ZoLBiwK",
-	"4EFjrVg40MfOwdPYw034AkKI7bCZu6i3xS0eOLmvduD+3otuozIGsUEcvW/XOsipsk2ITdinvYa9BTwb",
-	"XoWOm9A/U0fHPAyPY62CE/a6P+ONbNhZ16kTMR/kTeXq6AADOwbSSVOtN1Tk1XWaEvyZGAkJRs4+w+rf",
-	"W6v6+XSovZrSDn1nnyrz/MLXGwv2FNSqODYart+8hvhfRgjQp7gXkLyGt3Arf13gNcQmm6e/uz2v0Xhv",
-	"aw5O6/82qONI6w3/FqtnarBpBcvk1mlfhFaxKpQYxVHGxSNO6UtW4HjD66TahocfnDTefo4NVHlEI20f",
-	"tLfzN+0Aspz72FZrn+M6/oww/i+277tB/B0HpQXD33VQRr/D81uUcpD4gRobxmj8dIje+bN34vSIkQf3",
-	"tVUuLfi4I4An9FMGBWRNqlU1h0oXYQG6ataU0oWoVrwobGWpsKrUjvvkdmLqqg6qT4zz+bDLPjrrrFRk",
-	"121y7Uj8l8wB8S+Iw4PwCnmhJxxUvpyaKIVWE2vXLeqgEbw3PYjtrKEa/6FAfEut0+j6i5vbUW84Oh2f",
-	"Rf/BUD1mnJiIo98CTF+7lmr0Btb918bua7c/RW+vv/v671/cfXcbNW5bit7SHIxRnqdE0U+at7cBpI1i",
-	"j7ZmgS1UWKk5/+/iKmhFcqvc7h1LiQUcHbM7Gtjdzfh+eQD3eCPxxSDT3yHSNm3sS1Y01KLfMEAa/2Ih",
-	"ilX1sBax2KIteuAPC/dhZqjPUtmWpd+814MrspRPYdmLWszgGiv/OFMmLJBKOvY6i2wT5vxbVNOFDzYu",
-	"ddBRhN+VGVP6wpZjsw/npbsqoK00p8mAKE1etIlZ1QmGW/MP9X3L1dy9IyIxYYBs77UIhBx/McJVI0cQ",
-	"gfNHxtY2GttfgeCjNw+6AYGYCxDGg0FYoBbmHqQAunyjHfVvye7ytxj6Xu2gLUktrB7fuLryam+mGsZQ",
-	"t4SL6tTPLWUmWmxuL+OkzkpKqNLT31Sz+Wilyl4zPQ/z8jAN2+TmtTsCgmBVDLsaDUZYSjPedXldYd0R",
-	"cPCdnVhJ9+i4C3vCJA6y1km6XV/V6pVqDWadCh2xaiKeuXJZeXviV6sm2u+BrMcHslaRPzOy7VfJf8eo",
-	"qU9tm/PxiGCu2xKJdFW5JKy6hw/tNnYocs26fwbd+Y/Wb7SmxbKfuPcdZLLtnbvU6HPw2FSvBUr+wwlP",
-	"Ycl+Evrnb4VqsePrYmyXOR8qsT/FYnv+haDEtstUkI+w1N8DsptBXDXuxMcqkY1y6lQnh1UTw9wlP9Tf",
-	"NfsTafa/Nq3+jrruD4o+VtEPqwWioh/WCfz+B1C0dS0dbQZUCcslXeWfGDlxpUlk8lipgzc5OclkQrOl",
-	"VMXkYnAxcJXKUPU/uNJeZ53LtMRQ5yssCGiS7WxJQiyY5ipKNUrxbSsghdaEWZtGhMYBVe9M8iHPK1ZA",
-	"qPz53Z1oB31YaU8HUph2XIE8UGjC0t/ba30FJcE0bzDmud/l5x+e/38AAAD//w==",
+	"7H3rctvI9eerdCGpMukCKZKirNuXlS1nRv/M2K6RnWx2OLtsAk2xY7CbQYOWuVOq2ofYJ9wn2Tqn7wB4",
+	"czyTyeWLyyKAvp4+l9+59M9JJpcrKZioVHL1c8I+0+WqYPj/mzxn+fe0fGA/sDkrmcgY/KzWyyUtN8lV",
+	"gs/IPV+ulBQpofA+qSTJ2VKSmZQfuXggZ4Oz8+FonKTJJ1qssYVFyebJVXJiXlEn5p2TbK0quWSlOhlf",
+	"js9OLy+SNOF5cmX+enpKk9dlKcubB/YdX/IqHs77BSM5rRiRczLjZbUgXBG5rhTPGakWjFQlXz1ThD4w",
+	"UsDnKhxUJsuSFbTiUtzlyVUymF2ycT6ivfNsOO+N2emsd0FfnPVG+Ti7nA/Z+WxwmqQJg/G836xYcpW8",
+	"pPkP7G9rpir7QCVXPyYwprfzlziiXDJFhKzIkrEKB7Xkgi/XSxxVyf625iVbMlHBJGC85OICl+8nN/k7",
+	"UbFS0CKe/I0ga8E+r1hWsZwoVn5iJZnTdVHtmuRwdpZdsNO8dzkf0d44P896F+zFsDeg4/n5bJRd5qdn",
+	"tUna7u+xCxxRNNt4IPg7kVm2LkuWB7P4nhZzWS5ZXpsGWVKR00qWGzLnrMhhD5dcKS4edk3kxXyYjWbn",
+	"rDfIx7Q3zs4ue5f0gvVOZ6P5eT5kZ/RycNhuqXUp6JJhv3YowbjfyJssY0o1Se/m3R35yDZkSTe4wxkt",
+	"ClItgAZXrMSh7prBKLtk53Q87J3NTvPeeD646F2w4YveJR3kp9nZ7HyOhyicwR9kOeN5zkQ0gWrBFCNZ",
+	"yXImKk4LFY/ogVWvzDG7E6+kqNjnKppf9Qe5FnlzfvZwehpmn7mqiBR6lplpa8ccz9lofjkbZ71h/oL2",
+	"xvSU9WYX2XnvbD7IR+ySDrMX9Tm68YRTtBMgmjFckkeqRzSHV2FElrU49uNn+I4qtZJl9Z3MPrKWea7M",
+	"c6CAbEHFA8sJnVesdDwEu8ukmHMk4B0THufnsyG7zHqndDTvjWcXeY++YGe94XwAZ2t2TkcXB22qG1RG",
+	"BUx0xsh6BYwFZpt59kZ4MLKUzNdFsXlHeU7gFApL734x3vOqYDdFyWi+uWdV/TDmfI6cvyIVvAitK/hr",
+	"LktCPUU8LqRi/hWq2yOK7aSGbMQu6Hj+onc2GwLFn9PeZXY66F3kL9hwNgIWdHYYxWPHC+p7njEmoHtC",
+	"Rd5csmD+HwRdVwtZ8v9dJ4U3kvz33s2K9/7INmTBaM7KXZO5pKf52Xw46I3Y+aw3zi5e9GbD+bh3zgbZ",
+	"iF7mL2Znw9pkor7D+Xyv+R3sGRefaMFzy1z0yO8Zy7+FhTeit0nDirH8mUJ5wlRFOvi2l9TsE7P8tRtN",
+	"ioqMFfdcPBTsfr1aFSiK3ooC2q3KNUvSUJqBALk8H/QGw94AJpdzVtFy80ZWML2bomDlA89AI1CMzqXE",
+	"WS4pL27yvEQemixgYP9N6YH1M7nEV1j5wES2Ae5EMyTKOS9V9YYuoeH/gk9T/PTdQgr4aTAcno0vzi/P",
+	"XiRpspQzXvhH49Oz8cXZ2RgOmt0yteArUGBktcBtNUw/uUresYqVyVOasM9azgW6T3Lz8tXtqDccnY6B",
+	"MMMx4QKbQbnZ/ZxQ/d/vuGBD4H9j8rKUH5kq2IbcVyXDAxK8NAK5JNelYEu5rhZJmmS8gsX/IzCzR72E",
+	"mVyLqty8kjmO6YP/yQzmZq2qkhacJmmykqrK9JunwxfnMNeK4v78iWcwz+3LyHKe0cLs5h8FA/1kVdAM",
+	"iQJe4HlesDd+3XavvWVhsC6aiF5/XnEk2dFgFFARPrtTCmgyGQ2G/pHAzaOFXpMP9/DTejljJZzXi8vh",
+	"+XCEOiOO0rfx4R4mqmpk7UkaVmQN1BjydE8S9pSlmtEA3cBWVyX9xIo7odYlHJtXcrmiAsZ1X7DPPJOg",
+	"gN3ykmXV1pfDdXpxeXE2HjVffScLnm3e2GmOz85GCTCBD5qXIeFt0c+jUw9S8asp5ueRYn7+BAMquPiI",
+	"RP8Nq9B0sFIaN5yprOQrVIKukh8YzRXKLG0zOEEyo9lHwgU+MvoE4RXKW2td9JM0cQoVst5WjQboraRL",
+	"OM1K82v9+1Xye8MV+ytaLfpeazH/wyZb37nLzazhsVpJoVh/JvPN7054HmzJnrm/QpWidfbHTlyLs9/s",
+	"3P/Mq4VcV3ZUx6zEbEN4pcjdLaGFFGzf1Bsz3j7Sp/qrr+wE31GQaPVB3t2iJea35Qr/sIfo7pasRc5K",
+	"MrVnZko6rP/Qt8ermxIUMo9caS3t7nYiXIvG9DafoALnf9SWX7c/QW1HG+bJlWk3TTgMD/YIGSNyqnCz",
+	"jC2ZJ1fA5dJEZQu2pChLZbmkQA1cVKhvV1of4aJiDyD8nlK7Ku1rYh7ahTH0chWugVYQzd8paDLxhKFL",
+	"MoUJq2k6EVOaZXK5lDnu8DSFR1SoOSsV/EHznGvOD4Ytz5iaQpNTxR8WlWKMi4dpn6zo54+8IjnLuOJS",
+	"XE0E9PmJiVyWzxTJZaZQHwQuB0blZ5JRxUjnpR7lyUvL9ew0uilR0ja7pFW2YEo3OuefWU5g8YliDyBN",
+	"dNPh8UWuil30uFBMKF7xT6zY4IsC9qDgSpP/ROiXK0kK+chK+OiaULHRtGOaokI9slKR8WBco4nEjjjZ",
+	"RRY7ieL3mvX/7sTjQSf6qTox+41qKxKH5Tj7z4w90JrAjbjo9sPBmx9bR87/Xkp+0p8zVb2UOde4lh2+",
+	"ZlmOQQpkUXS1KniGZHjyV6Nbh6DYLhU5lL2v8D0iRbHBldDaB1HuE1iiwITqoGx2f96zYknJS7n+xFmZ",
+	"aqNLMxo8MyeGNxyrvB+n1OIgIv0Iuyhq+pEZZagfKaST1bp662zOaHXeratw8lI4U0UKeOAZYzDz8HdD",
+	"0ilxjLN1TdpUdDcbbw/v1fZgNqrF6mo7NZZaThpmGrZy2ImzIrTkFdNkHB+xEJB5prQpp4B/aMHYJ1Mc",
+	"PTBPtwZT5DxTM9UpoSXzENdEdODpcq0Mq0P2YxiPt+e718Z41IzJQXRypfmzZkzxidWHUItiPEMB8nbc",
+	"4aMB7rtz6WOU+ClNliHcuP9Tj04evmcaCt2yVyVTcl1mDDU6N5grZ9//1/3bNymhFuqso6DwSO+FZqwT",
+	"8VhK8aDFqCwdyg1KExPrJfy2ohUcdvgUBZVTe0i1oIhuCYlSiucooOlExOj5TugcNvopDQCZ43Zy1QDh",
+	"9m9KDbh7Mic0Rq/2N1OHvL7CDr8VuAtLWTK/zIos6CfWhKSkMFqToYiSZbLMY6RqIiy616GC8OVyXdFZ",
+	"wQgi0waUhI3V54/lvHIgJZJADrYDF7l8tFtrTFvcEfKoNXOnvcFZJSu6AYHRNTvbhvMft8feDXDYxjjH",
+	"xlfYkV1eCLsDN+/ujKOkDxMOkf0jZimCz/bP0XXylfiKdTpwpU8yma0rh/cD4Wls3hJbU0kmXkeeiIKr",
+	"CvTLU0KXyF5AcUFxyRTwBaCtFS0rwUrs2dHRBngWr0AAaZqi+UQ4i01d226tCssrLfNprsjjgoHM/8g2",
+	"zxSpmKACmROyGe1PRFkTtkc6U1oU8vGt+2UKxrPuBMXh52pdMmVpOXRqHKPrGQEbfn7IFpu3v9IWqxXL",
+	"+JyzPBYi3t3RWYuPQj4Kb255PUmWTk3oIpXXAe8jlsPIpj+yzWELEXX1FRZjOyzeD5q3rmsLwdb4AllJ",
+	"VdGCGNCVdKpYk1rIJbMP0U5ZlUB3lbEdYkC33vofQNVyTRdcIxfGKFFVycUD7EEM+NYbuWeZFPn+VjQy",
+	"3LDNebVpfz1EjZsWPT4kmcytiuFXCFXsmw/daxBfyti4+v3aq1yQd2/v34Msm4h3N+9ffWv1epWigNMn",
+	"vmTVuhRhQ8+UFm1ckGmAZTujfiJihgW6OH4B50CPWm1UxZaO0xixBmY5oUrxB8Fysl6tWNkD63oi7u7f",
+	"ktPhixe9IaHFakF7I91OZzwYeMimm+r+sPGAVxJkiXONa0yEVWdwHg6jdpAAaHt2rYxrxhwVrS8bVS25",
+	"Sv7njze9//HTz6On3+/YQ23Q1PcQfvVYFb7YJ2D+wVhzWNpvXr8nThFvEQU0y9gKNQnYP/4gpJGWj2CG",
+	"6KNihq8310wCzNMcmLoGTLhTLqew3zCEqZ5nY0LeO1GfzTvzpJWWjQujcXIq1F9LUrIHLkXLp0/uFzn7",
+	"K8vQNAi8TA1ewUoFyoJEe5NmFawiFcR5qJoMIrA427mDiLYJW22dY+CXqTcERiVZwTOi3R+HtBd5Zuot",
+	"fo8Pj24zdqc1UX7/tNaaVRRq+JD2x3Xb99xa6I1dNwEbe8e7bfMttNVoGaTvRy5yaNrJ3gC24MpyPtBT",
+	"FqVcPyyuJqIXAqG9CC7mlWLFnHQcUAttxHhy9xpb0NAo6RFah4XNPM0X+u0YPoWvBIl+89/b5i28arrQ",
+	"f9ZfawNedePuQc88qX8aYrPYR/CDf7cPvLPGhtDQVQaeqLIFy/eiqHkMnU5EHTvlKAisouQ3EwSth1WR",
+	"fQmpTWgOpvRclhnLyYKVbAsL2+7pufGUQpVWxtG/1QE+DAcNeof/g9rd7ZPgfcQGLU0sKQhlbYxr+BnU",
+	"Hq3VVyUHC+dKA40B1pOGQI/IyRRtH5FtNO6jRTAYkaDDT8SU5/DJomRz837YeFWuWQvAThZMZMx0HTSQ",
+	"TsSukfiW7ViMBepXOeapdugteot5UsebnymyKoFcQe0gIOrHo+G5FvDzUoaS/JlCUFaWGDe3noGJblWe",
+	"23ZWFIVA1Id0G2ModRz8L3/5y19633/fu9VtOwQboei2vsKYikZf+iHIWlbvqnXkcfRFvbnX8NQpc4e1",
+	"1wzVoEXxdp5c/bjfpwAfPP2UNkZh2nTCYvtIPCNvQbbb2LmxXlEB0x+Q0n5B6m65lPA5HlSwtx74JyZa",
+	"F+E4kb9rOR9KqdQ7INz20Qfkja9qItfOtqLwA1cW4jAsJKY0uZ4VAa2ZCIqnZvDKQRtpP2hu5LeBKVWf",
+	"fkq4yIp1Dvwt1vjbNveLdKFdC60DHdoVlk+MfPjhrnFy253zyNWBo2hPxERMDwie2KYN8/wQX1q0mdsc",
+	"X7XwnYa+px8ezjjCWJ9GY/jscCr/Yk10V6OCVTsOTnhallysFZwVxDOkSL/a+ZElf+CCFlsG8k0wiBmb",
+	"y1JD66tSLiW8Yqy1VcnQ6WVwMfeYID7DjCUNQnciwByx+iHSpaasA8YaRmMddtAt/N5y0u0jkrOK8kId",
+	"xLHdxLZBEh6KqK9BXrcf+uR9sAi4ONdkVlDxUS8jGunuKC+o0lh9taACGbzfgy12qn2+3/T+h4/Vq1fN",
+	"gU5Rk3P9BAE3rJDiAT2IXvHEPAWKHiC0bSxqfmWo73h1s0+mc7AldIAIqLGWW6Y6iNjPXEUfAvudr4si",
+	"mvNMyoJR0R7cdyhZ3+PCvbRNNWi7sVlXZDpBf/okaVtJDEO27v5SgmSYThKcNXwwl+VEVI9cELWg5TZA",
+	"3rWG8mVFH5iPulcL+ahRffT+XDsLSq8Vguug1GNDGrmZyRzB9c2KkQ4lmla6W+jH+scP1uTMWO/1d80V",
+	"1A8aAlWKWkwQUE9OZptQzrZF9TiaQMNjR2wArFY9OmvbpA9FF3bJIBMw0BBAGJ7eHhHz/Ra0o5IVLW65",
+	"QtXoZgn/Nhs2AUuE5n9dqwqDSnLzSUpylq/R+eXsHSuetAjaFi9lk18q+pEJ/7Hty5rOKdi0RgnK1qCj",
+	"z92OmikCYT6wgyUSTvkPjB0x2zljQdrZIXMkwRQn4u+fIzluiltChhsUg+8Rbl9E4kZI4xAq3BVq3IBZ",
+	"d+hZwDG2DOSQjuPA5b1TXOHrh6t8T2GYyY86UgzV+tAg8wc7kos/tSGBpqvvuKp2W1/KhG5ZNvNY0tWK",
+	"5TY+K/TtQ9f9FjzDNLSvH1pVFPEvq0IYppikCa/YUh0aRpR46JOWJd00Vs+PaNfS3DvJcCiDj0K5QE9N",
+	"Y1gydchjGkCKE2ExRVmGsGFXg6suSt+iqyEgC4zeu/g9zqh1ayl66DtA7kEfUNXPqJgIYrOmorQm4942",
+	"kRHXBlE030ndoEm+qodRgB4AzWLYByhRfY27MlGhjdk2dvew2Nh5dBasyLvN6WBjLoCt0RgqIeqjppwZ",
+	"27YqoHTxbKFVTqKDEzkriap4UWAj2vUBC6O7dBGArV3iZN0rbaNO0oSJ9RJpLki2cDNP0igszwcc/rQD",
+	"etVRcq1nCTQfIEzrljSOKyn8KTs0Vm4iXFDWniA4AysTOtPJcvZ5weagkJj4nVakc2d06ddRaP+8YDhs",
+	"dNyuK7mkFc/srtHQ0jTRqzKMAGvEsV5NRKAP62ZUTBpOwLYEwUIPkQ+eqIpu1EQY4oFuu9eRCg3Wul5Z",
+	"2xtVZK3WtEh9V2gUwz7wyg56IoKO+ZyAHNNsQQcToDcXtf1gLQJzG1UiRdh8zjJtnk/EVGvLU9je4HD0",
+	"yY3RslGHcC5rIGFUKezI6h7U/kTc47qY2LvYuidBCM14MLgmDfvf8iw3sisSHFntmbWO3U6rchT7p93A",
+	"rJ/AteqYcLcfGkT1zFDDQmnL3puZTMR4MNiiln8tpJ28zrmOoMONDNAXkzTrAuS2Z82SDgZGzStWPtIy",
+	"V90+uQvzcbUeKksbnzcRaExjTCVGXK7WJnpiRZVi4oGVUYilKQRwsqSfXUGA2Nf3DFTWkq9Uy9aNB4Pu",
+	"FnW3RnlgnmoeMRF+e7T2ek2m+j9XOG7YzqKQj6qNMoCENRvEKXKDXET5FnXN+Gs7OYwVRXWqKVPdr+71",
+	"aImSIKuCgv1uzveMZXRtkntgzhORS22o000YMYJMhla4C4qojajo5y1k/0/sVlkL/rc1IxyLD8x5GEfg",
+	"lA6Ustqh4gEUPIiy9LofWl0loyYIcFWyT2jhrnWUGgvhWuSDFrbqmDGswAQ1P3aB04eMSesB3EggK/Aq",
+	"+aCFIwIoNDBlO+7QdiP5oMVDwdzR1tGROnw3nnjgdJoI73XicxgGqE9WMWjSnGXZa1EAkQZSZyJCnWwr",
+	"GHJNaODookJrLo2gAkWXzK2ZC11GbdKLnS1E+2VuMPJKM1D5iZUlSjyh60rAANB3DyfO1yHAXiYC22qt",
+	"QjD3fWG1glBinm4Z+q/o+Pp1/Fu/DefPXqnbWqpiIkKpex1IXNhsPCIHbOkv4mT6dZ0mxyzfRLQrLcct",
+	"n6fIXw5PDxTumksVURWYWoSwAzOqIeo+7tK7k0MDAe2JnGH1oy60+chFD+F2/Hyncj4Ru7Rzgso5BgFa",
+	"669dNf9nwNYxDM3RjzPB00DlBW3WSpdun7zS76NviDGTwt9APrSQ0mgyYiVoGwvikRfUpH2M7U6BZzC1",
+	"iQiC6twEdADSbIP2fRf3LZ5jb14ypoU9iEAt9Y2UBJ2/Jia1oo5hziG6Yjd2NBh9Lf/BsXLPdDARrUIv",
+	"KFp1mMT7QlfFIaOGw4Law0TUywftLhtUH/m+hO4Cq0/NfdgytqRs8PFqPSt4hiF9cFr13DEQ0Ly/bWn+",
+	"A9L/UiC9prp2gL4NeHZZZ02LQ6d0WXhP26H6N1f1oYmuxTWb6s1+0GaDjbjhSjd4bZV6RdRCrouc/G0t",
+	"jW7/uJCFGUsY0QQfT8TdbarNm5KBnMczQValnBVsuc3w8+Whft6eCpSZvM+57nlnUpc9J9Gh8D5jLdmm",
+	"PiN3igkQ3ZRMw/Qd/HUIv7qET/zptJtOxNRmPOFPY82Gpy35g1PSOUOY4k0zxHbXgqhdJLBkStEHpiKn",
+	"SDM9M3q5/WTscpD4jXFjSmv01EbA78KaR3u1PxodpZh244pJrVBYFRavY/AmUzUYrEEoMdyD+hBGKEyD",
+	"KkzTQ1GcsHDT/hGCfc/h5XzfINtBrInQqib5eiAWBlQ1ioYcOP2oONXW7Q7ecrHJrWlIKHM/3Hev0ZzP",
+	"WZi1PREupSnUObfEksDHmNePFfBWoLNSZZzbBrSLV+XaYVkkgLIeA7+BgbRoAcIVxanS4ffY9HFJTWKL",
+	"8PFLhi9cBwUJNDpTkYJRLBnBiJCi97jgFVMrmmGKdEmzyhwkN5DJ5L7VrIvKhTXGAU9h9uVWAv7Fxlbj",
+	"QmapYlqLD14ac4o2pvSD8U7vwfQ0ZWm+pMOIXAJuavG9DTdZwj41teRVpQOlYwZ2fMitKe5xQETtRWui",
+	"oEsH1gV/VEXLygJ7qqBqkZKCf2Q1Nya+GyZFa68PHpbVurqO+YN8dCmP+hxidJZuxPIlKdhEdJz5YuqU",
+	"TLs228TQwAHS8CsGCG8Nn2ijmNimb0l0mRf0QRepQffCf92/fWMU7j55H3PvaR1amOp0w+l23+cUWg2Y",
+	"vd4CnSX0rCrX7Bny8WcIADxLrfk+EbH97kGF63ZO6Ry1NkQuyLAxblCwVx6lqdekcAdbpIrLxkdHsF4O",
+	"E6xoOHjsCjfVeXD8LZ5uLD6TrUtebe6zBVua8twr/ke2uVm3ucbC0gB3oirZiueaV5kQT4tTd0x+rk9g",
+	"i+kb6KjbJzcTsWxmX0PrXv4M9VYb0QB7h6n6GgHAhYD/9ayV9JFt1ETM1lUQ2YjqLdrvvDTCXC8UloZy",
+	"RVhNpR5XntWTN8U10cnjFmu/lVmLTuhW5ZtSrldRVYNcZuulRkOwDtC6LKD3qlqpq5OTnH1iBTA21eem",
+	"jQdooq8tq5ObFb+NGoBzK+bSJtsbd46Zg6bDZGd9H1++wZ70LYPv4Ap3dYhuoa3yFENI0faAU0bz3LJs",
+	"37z3bahunHomkf+DEDPVHzxGpY8Z+jmMte/5Nh5SGXp/fXj6RDx/fo+zUf3nz5FkViVf0nJDzCS5Is46",
+	"YTmZDgbD/zVg+XBA6eXFC3p5ej6eGZDP0emKPrCJmCQa4HnlpjbbEJ6nPlbLJV5Okq6mVxPDIdell28q",
+	"rQUyYhhuyUxovg1dis1Qm+x98+6u98hzhKA+2VOQyaXJPLNSKXQBqQVjFZkiRJmfuN9PLIH1l/nUxuro",
+	"IlpYOU5ViJFlcsWZcpWB9hAoLpUiHQVqLy3MZ0sX4AjE1Hukm67ZK5Mhi5vl15UWj3QDpuUnpuO8bKYE",
+	"mZ78bBb5yf3vLn+amnR9xq0S6f1MNivWi8jJejA4zdzzHP9m067GtluokXS+ajFBL2Y8RMhzWJIP2zxs",
+	"gfX2LPLQ1eEaZSBbgRp9AEJeW6xVIwXb4uhQPmk6x1G2BXp0cH2BmS2wVAi5ff3d6/ev7Z6+h/UAHRY2",
+	"FaUTQto5keuqT16jPWQLsmW0LLmp0jl1LHdqSmKTjq4+A1rwRMy8tOleNw0F9VGXTJh+K1V1ReiKt1Io",
+	"7uENWhVXpF6UxARmvdJlS3pgkre8ZA8LLRmRZc4FsJdv379/NxF63MrkD6MKUMCxAx3D124KZVl77Ujc",
+	"VaqQFle0WoARZSpBdqYOuEeK8/oq/mXrTOIfDtS2e4NICZ621wGoZcUs7oIBU5DrdKYOmoD2NDaBKxih",
+	"E1PD7Vw1H2qsGTtFjCDxlcns9qcg2ImX/WAhR6VXUl0uyBg/1kYNKsaRjiyBAguJES/M+LS6YbErV9Fq",
+	"PBg3krRTcjYYRDda9MmfY3vEYFzhfIC9ahyQaB+a8Rnx0qX0AyPUih9q8JovYkOjwSAlo8EQ/hnBqAa4",
+	"DjjXdCJglEAMZ4OBpnJ9Gg1jDfRBV0Vp2Y0abrRJTJMTcQa/W7k5skqVoks7D5SOShf+N9DFyoQKUZya",
+	"MSsq81CtseAU8Jlc58FjBhFXeklMIKNdSSTC3/2O3BrFWE3En53li+LYirkgmqBkRPECQzsCvTpnOcbr",
+	"Pn/+J1ZCW1bcG56AUKRa6BIuQE2f9GvO3p+C2tQ3v06JAoGjZF+3iR4kU0LKNoxLbMvMhNSh2Y+2Z3G5",
+	"0REhnIqsGTGpX93BlhETq1fHwjAee57slgmK7jHfuRnvq1oFA+QZOPK4vizx5WUDfuLZSdduAIx3amTP",
+	"9OBis/6LsGCCJjI8diYUGkU+7qx3u6WuYC/5AhGL1E1qYrZjgaZnQJSKkYlN85gkZMmoUEH/3esWt6sL",
+	"IiS6gANa9HRPKSzNp+J7TOJALmv8EytA1TpbeD28U1KjxlABR/kqLIQMh+yRFUVPs9KuoYD37nqMKIAs",
+	"PhXPvHvK+be2urWEhAG2IOnQ3V1UNBAp7diaoKAVaP6A+A+Gs8t8c+1cfM4O9wxfq6SBly2N3Jj1Ssan",
+	"ZrSvfcVCHKkPOYHhBmGgZsAWhJvimZ25oog6VOJxwQscrjDKYsNjxlf1HN+Dbk4hHYoHxIW4YySGIyRM",
+	"veqmft2c3RHQ1gYX2ceAGgcAtGt5q4ZLrNallwUO7CTRARKT5DoI5pi7mp6R9/TebxK0vW2fYNy2LUs6",
+	"RsTbQiyWcQ6eP7+yEa27qoS2RLLCCDomIIAEod3PLC4HjWpua3w0xl6oFqbiqFscjAjXMAS0ivxyXa1L",
+	"loYlXqwCnqLuHFY3K6MSXWEtVJ0I4qD1LdA8lml1epIlxB3FW/vQqlbmQMcyHkAtsAOWAced5dfhOzYH",
+	"1lQnMRFAWvQxJ1l8UEYtYSWkh+fPSUduS4GBM+TyX5DAYxd9W3IL0cqbyW7p9smN2BLtgT5QxOOIre8I",
+	"3089PtzHD9+Ke/uNKTnTWtTRTNtEvmjCRfYW1M+JclBC4wmTC4LHHRMKiekvusVg0bqpQfAcY4i6gBV4",
+	"kLqoTyWj5B4tO8IYEvSWhp5ZhzOhfEH5yYOMg5msFuQR/c1rkQdp2ZboXbaOC9OURW5X5wcPXHqcx8eq",
+	"W5Q+sukj5Kee+217BZVJEyXNe6a6eS053FqnwUKaZUQ9uzLClGp5orvzkqAdHya74WGroKJEDZFep3b4",
+	"8LDnz9tyMhAD6WiQWetYVLXEgMFr/txhhJEtVKprcKP0+oIpuPpOpJ7R4dmvty2uyCSRuwPp3qOc0GYf",
+	"Urc2SYA31mDxZkqHARZ2LrlZ10aA+NSA4lJD5bg3JporNVVp52sFf7QFM5MoxSyary9G67yZYF5Wkjxz",
+	"nzwzZh4YSZq7bEiFWlJFPzKTuoOrsmNy2Nlh6Swua85mM4W5R4FjtmWZtLvExpkHEeU6azCTVvq1xY97",
+	"6+taVxIzLAArPc42zQBvaDROJqkNMMCrGrF3pCX0Dn0sTgA3o+0sAoNhaVijM0xdfP48KvoT6ou65Vrt",
+	"SZBecUHJbqyva+qG4bRXprx2VYZeyRwXP65kas90VHdBLeiKwYFu5aYdIUUvLGHRNXmTGS1LXRDNnRIs",
+	"i3btaiMTHd8Jf5daprtypc1ialuqull9MSynFu/jgXUSUD2ZthQcMFwrzsvXzFaHk/pbEZuZ82ZzHIGE",
+	"+fKm2itYSSWzwHOfTIM0IJhpEMQ+TY3t2MpXWw5XVDsEbcIwY1O7s3VlfWh4e7kMRTpKtnUcegkNDkEq",
+	"Ka2xh0lFWn0LjT2lCdkHqGBq0tToBYgyChhoLXfI6O8mfSiSQV6z1QAlvoJCKKL3DjAyl+y7vX5uNzRD",
+	"gqq200BnnsbRJFhPd5uyrKIwE1Kvfhubds7S02FHenPDcIZpWp+DidkmiN7iQmsRDv2WrB4IFMYZpVFl",
+	"3pZENtKIAkK1U8NpenIBfGO5Kao4SE+jwTDIODY/DVLCPgOjMwab51hbz2cYk2xFdXtsskmkRY0YyZqC",
+	"AmOAT6cvPnN2Lm5p5AZT4eyswPCQKtEYpCIdnOZoMMAZIqDZFAHwexe3QZs2LQCLxtQMk/DFm80Z8BoX",
+	"DhEbZeZaBSFhgaOUVY12OGMcmoaWuRU5OOaAFwZFYWLrgftL1wKNWCcWmbMhTEo9ylUROqICdZiXWt0S",
+	"+UpydJn666TsthmluLH7AQ6naUcnFcA80Afx/LnhcYUJ2ndgHg7xyGAXT+0unMsGvFxt8+gFUTg/8/xp",
+	"qjepSQaao3j3RVhsvWRYUQXI1DkQ3x8YX2MZt73IAmdJjouzgc61mDVr65wpBvwwyxyEzpKtkbP1mFkt",
+	"s3zAbEqCSNmtMbIm9MfcPVTz9L8LwhT+3//5v954S9LEAOXJVbIW5v9g4O5xB6eBF3nTxSp2KyboiidX",
+	"yWl/0D/VQWoLDKHwbi3ccn2Ri79Mb0syi3/lpHZz2NNP2HjWEsGiL+dSpLOUOZ9zprqhHj7b+P/f3dbB",
+	"dx9uQFwNCF3SvFKkXBeB+wsdK9QzSX95W8mpqEhnP2Ya1IXQuqsDXrE4iGKgfB6OZ1oH2UQckzRXS/qK",
+	"ITpYHivVGhf5aL9jIx4qDN1oFNZyWuYO9Wsi2jT61KzdF9j4yACwWADKOQ2jxkZwbDl3fVCgF5KDwLW/",
+	"kxFdo0R1uJzNwXMSLMh0tzcdRP5G7S3iFek4vqvlVGrTfbUIM2XY4ustP9Svt/SX2G29fCO65+6kdsld",
+	"/Qqu0WBw7G0+5u7sfVd/tN9Le/j1H83o1EOu1LLXJRkFBs8F3ncyGoyOvWTMkO1vaaYaJMbbYO2h6uwk",
+	"v7Ywehch6+LtmFbesPA2KuoqAlUxyW+LyQhrO9ZE1E6MhthOgsve8JPh/k/ii2Pgo9P9H/mbyPCL8f4v",
+	"/EU9aXJ2yFTarsTC7Xb3GmqSqEmqu1sQ6PQB73b3Ehuvct+iWr0KK4Q9sKotcFoXezR+Jldovr1i2JWu",
+	"b9sK9UaxydsCr/wVrj60ztWUkiKMk9LgrjLMuD8RWi0sCpZhcSGuXMU0fZuGjjM2rgZzmVWjilpKpj6K",
+	"pj8REWxth7+1YqmOv0OgPgjp7SjGJsI51/sBktLKlb/jyt00rcLrlv9O1mqGH216fJ9/9Sjj3dt3k3dQ",
+	"Yu7HsIB+cvPh9t/oEv+2+z/DIuuj8dngX+rS/i+9wf3rX/fvC3KPBhej/llcPSFOZwMpHVBgmEeWjAZD",
+	"/yjKsUo+3Cc+fSh5c3E5PB+OLqHzOKMHXqwVRkZn0CGX/LfVYR00i5UOtucNJ/cF+8wz+YmV5JaXLKuS",
+	"Pfm/uJAvLi/OxqNkT8ZuMj47GyVP6SFnfNQbnPaGl40z/if2AH9yKppHe0nLB3bk0bYH7fAj/O1azajI",
+	"W+/hrZ3i72FAX+0U//IH9dDzeBGdx4utq3fZerSOJm11DG0//fQUHZ8tguq2KZNO0+j2GieOO2WLR6V7",
+	"hAALSeINy7dzvtPGSg+ilR7Ei2duGHdr94eCihxG0XrEYsJc5+yYcQyjcQwPHcdPT8dfI401bQ8xo0pW",
+	"lZx9qhlS1zXNL7hpC6vR/tZMAX/J6j/OEvjOBiS3K90YjWhb3mIepMeCa3o/NLKWHvp6CMXJttLHr7AG",
+	"m6plJAQEkJoA02ITFmHbb1NgWplrE31KGIlZD8wzEBjHYotxNVttY9SLCk9EW1Vh0l5UOLi3zEQthGA+",
+	"/cjiSkMGLAqQRWOtWCTRx4PD09TDTfgCoo/tiJsJpmn1tgf+8esdLoNaUKwOMteAW9O9T5VtQmzCPg3a",
+	"0AaeDa9Dn0/o2qmjYx7Bx7HG4IS9aNg4Mht21k3uRMx7GVpZEQZ2DKST51pviOTVTZ4T/JkYCQlGzj7D",
+	"6l9bq/rldKi9mtIOfWefKvMFElGXjN4iEgV7DAo1HRs13U/C1GoQ5H8/+IruyL2A5A28hVv5jwVeQ2yy",
+	"efq723P1jeO35hu1rnODOo603vAvsXqmvqlWsEy+uPZFaBUrosQkTQouPuKUvmEVjje8fbJtePjBSePt",
+	"p9RAlUc00vZBezt/1r4jy7mPbbX2Oa7jLwjj/2r7vhvE33FQWjD8XQdl9B94fotSDhI/UGPD8I4vh+id",
+	"K3wnTo8YeXC9a3TH0YcdsT+hnzKoN2/Sh+O8YF2BrLW0uy79Lpe8qmxoZ1hSccf1szsxdVUH1a+M3/qw",
+	"u8E6q2KtyK7LZ9uR+G+YA+K/Ig4PwivkhZ5wUPlyaqIUWk2sXcys401IxyQW2srTMarxbwrEt9QRT25e",
+	"vrod9Yaj0/FZ8m8M1WMymglW+i3A9LVbLEcvYN3/0dh97bLI5PXND9/95eXdD7dJ43LG5DUtwRjlZU4U",
+	"/aR5extA2ihxbOvw2Cq90RU1/yquglYkN+Z2b1hOLODomN3RwO5uxvfrA7jHG4lfDTL9D0Tapo19w6qG",
+	"WvQbBkjTXy26MVYPa8GOLdqiB/4w8wmrHfgEl22VZ5rXgHFFFvIxLOVUCzdcYTU7Z8qE1cFJx95+VWzC",
+	"OjYW1XSRh417gHQA4g/rgil9v9uxWeqztbuGp60utUt+NsHiOtxVp0NvzVPHpKpalvoRQZwwQLb3yiFC",
+	"jr906LqRgI3A+UfGVjaQ26eW+8DPg24XMnnxnfFgEFZnh7kHScYuVWlH8Xeyu/Y7Rs3HHXxp2ueuAFBM",
+	"OofJsEIxLODZvd6b1dgaz+qu/8KCC+YCsK3Fl5rQvp2rz//38bCqlhvTzNDE3NRad+H1WzeibdAYd78v",
+	"L3BXUiBsS8vtR/7Ix1e2+QfNrGlk8zZhGhMcTc60S5luUv2WwOQglBeD0kaDEWaYp7tuAq6sswbYYnCL",
+	"WZif7fKpw+wYstJVFLq+juUz1RrqOxE6ntdnoKIXaH90b2zA/ifM9/gw3xgXNSMLVds6JEPN1RW2OR+t",
+	"CWRpOCb664IbV+M9fGhHIEKFxKz7Z7Asfm+9aitaLfqZe98BStveucuNtguPTWF7oOTfnfAcluyLsFF/",
+	"xWYLylEX8rvAjlDF/xJ79ulXAlrbrnFDPsJyfwPZbgZxXdem0E5t3rRCddZdnHHnrhek/uL+L6TZf25a",
+	"/Q8mvT9k/FgzKKwPjGZQWBn4x5/ADNHV87SRFBOWy2YrPzFy4oqRyexjVPn26uSkkBktFlJVVxeDi4Gr",
+	"TYqG0cG1dTurUuZrDAS/xhLAJovRFiHGEqmuhmSj+O62kpFoa5m1acSvHFDn1mR18jKykULV2O/ulQ5f",
+	"CGvr6jAT044riQtqW3gryPbqnkERUM0bDHjhd/npp6f/HwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -49,6 +49,11 @@ type API struct {
 	// Render turns a failure detected by the core (or by the API's handlers) into the vendor's
 	// error status and body.
 	Render Renderer
+	// CanonicalPath, when set, rewrites the part of a request path after /<id> before the
+	// core routes and validates it, for vendors that match some path segments regardless of
+	// case (Intrepid's docs and hrefs mix `/Customers` and `/customers`). It gets and returns
+	// a path starting with "/"; it must be idempotent and leave every other segment alone.
+	CanonicalPath func(path string) string
 	// Headers, when set, adds the vendor's own headers to every response (TOMP's
 	// Content-Language and Version, Mews' Request-Id), errors included.
 	Headers func(r *http.Request, h http.Header)

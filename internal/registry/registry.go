@@ -39,7 +39,11 @@ func APIs(ctx context.Context, st *store.Store) ([]apidef.API, error) {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
 	byID[tomp.ID] = t
-	byID[intrepid.ID] = intrepid.Define(specs[intrepid.ID], docs[intrepid.ID])
+	i, err := intrepid.Define(st, specs[intrepid.ID], docs[intrepid.ID])
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	byID[intrepid.ID] = i
 	for _, a := range mews.Define(specs[mews.LegacyID], docs[mews.LegacyID], specs[mews.ID], docs[mews.ID]) {
 		byID[a.ID] = a
 	}

@@ -27,6 +27,7 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 	e.HidePort = true
 	e.HTTPErrorHandler = s.handleError
 	e.Binder = bodyBinder{}
+	e.Pre(s.canonicalPaths)
 	e.Use(s.requestContext, s.accessLog, s.recoverPanics)
 
 	e.GET("/", s.index)
@@ -76,6 +77,31 @@ func (s *Server) docsAPIs() []docsite.API {
 		out = append(out, docsite.API{ID: m.api.ID, Doc: m.api.Doc, Credentials: m.api.DemoCredentials})
 	}
 	return out
+}
+
+// canonicalPaths applies an API's CanonicalPath before echo routes the request, so that the
+// router, the contract validator and the handler all see the vendor's canonical spelling.
+func (s *Server) canonicalPaths(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		r := c.Request()
+		m := s.apiFor(r.URL.Path)
+		if m == nil || m.api.CanonicalPath == nil {
+			return next(c)
+		}
+		prefix := "/" + m.api.ID
+		rest, ok := strings.CutPrefix(r.URL.Path, prefix)
+		if !ok || !strings.HasPrefix(rest, "/") {
+			return next(c)
+		}
+		r.URL.Path = prefix + m.api.CanonicalPath(rest)
+		if r.URL.RawPath != "" {
+			// An escaped path: echo routes on RawPath, so rewrite it the same way.
+			if rawRest, ok := strings.CutPrefix(r.URL.RawPath, prefix); ok && strings.HasPrefix(rawRest, "/") {
+				r.URL.RawPath = prefix + m.api.CanonicalPath(rawRest)
+			}
+		}
+		return next(c)
+	}
 }
 
 // requestContext gives every request an id (for logs and for vendors whose errors carry one).

@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -155,8 +157,10 @@ func TestVendorFormatsForRefusals(t *testing.T) {
 			[]string{`"errorType":"Unauthorized"`, `"correlationId":"`, "X-Api-Key"}, ""},
 		{"intrepid wrong key", "GET", "/intrepid/bookings/5057124/Customers", map[string]string{"X-Api-Key": "nope"}, "", 401,
 			[]string{`"errorType":"Unauthorized"`, "invalid"}, ""},
-		{"intrepid invalid context", "GET", "/intrepid/nowhere/5057124/Customers", map[string]string{"X-Api-Key": intrepid.DemoAPIKey}, "", 400,
-			[]string{`"errorType":"BadRequest"`, "path context"}, ""},
+		{"intrepid invalid context id", "GET", "/intrepid/bookings/x/Customers", map[string]string{"X-Api-Key": intrepid.DemoAPIKey}, "", 400,
+			[]string{`"errorType":"BadRequest"`, "path contextId"}, ""},
+		{"intrepid unknown context", "GET", "/intrepid/nowhere/5057124/Customers", map[string]string{"X-Api-Key": intrepid.DemoAPIKey}, "", 404,
+			[]string{`"errorType":"NotFound"`, "nowhere"}, ""},
 		{"intrepid unknown route", "GET", "/intrepid/x", map[string]string{"X-Api-Key": intrepid.DemoAPIKey}, "", 404,
 			[]string{`"errorType":"NotFound"`}, ""},
 		{"mews unknown access token", "POST", "/mews/api/connector/v1/customers/getAll", nil,
@@ -657,6 +661,51 @@ func TestDocsTryItCommandsWork(t *testing.T) {
 	}
 }
 
+// The access log's level says what an answer means: a 501 is a known gap of paxkit (WARN), a
+// 500 a fault (ERROR), anything else INFO.
+func TestAccessLogLevels(t *testing.T) {
+	var logs strings.Builder
+	var mu sync.Mutex
+	st := store.New()
+	apis := testAPI(func(g *echo.Group) {
+		g.GET("/collections/customers/items/:customerId", func(c echo.Context) error {
+			if c.Param("customerId") == "fault" {
+				return errors.New("database on fire")
+			}
+			return c.JSON(200, map[string]any{})
+		})
+	})(st)
+	unimplemented := apis[0]
+	unimplemented.ID, unimplemented.Mount, unimplemented.DemoState = "unimplemented", nil, nil
+	apis = append(apis, unimplemented)
+	srv, err := server.New(server.Config{Logger: slog.New(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil))}, apis, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	for path, level := range map[string]string{
+		"/unimplemented/collections/customers/items/x": "WARN",
+		"/tomp/collections/customers/items/fault":      "ERROR",
+		"/tomp/collections/customers/items/x":          "INFO",
+	} {
+		req, _ := http.NewRequest(http.MethodGet, hs.URL+path, nil)
+		req.Header.Set("Authorization", "Bearer "+tomp.DemoToken)
+		req.Header.Set("Accept-Language", "en")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		mu.Lock()
+		got := logs.String()
+		mu.Unlock()
+		if want := fmt.Sprintf(`"level":%q,"msg":"request","method":"GET","path":%q`, level, path); !strings.Contains(got, want) {
+			t.Errorf("%s answered %d; logs lack %s:\n%s", path, resp.StatusCode, want, got)
+		}
+	}
+}
+
 // runCurl sends the request a docsite curl command describes.
 func runCurl(t *testing.T, cmd string) (int, string) {
 	t.Helper()
@@ -703,4 +752,51 @@ func parseCurl(t *testing.T, cmd string) (method, url string, headers map[string
 		}
 	}
 	return method, url, headers, body
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+// An API's CanonicalPath runs before routing and validation: here every spelling of the
+// fixed segments reaches TOMP's operation, while other APIs' paths stay case-sensitive.
+func TestCanonicalPathRunsBeforeRouting(t *testing.T) {
+	var seen []string
+	var mu sync.Mutex
+	s := servertest.New(t, func(st *store.Store) []apidef.API {
+		apis := testAPI(func(g *echo.Group) {
+			g.GET("/collections/customers/items/:customerId", func(c echo.Context) error {
+				mu.Lock()
+				seen = append(seen, c.Request().URL.Path)
+				mu.Unlock()
+				return c.JSON(200, map[string]any{"id": c.Param("customerId")})
+			})
+		})(st)
+		apis[0].CanonicalPath = func(p string) string {
+			if rest, ok := strings.CutPrefix(strings.ToLower(p), "/collections/customers/items/"); ok {
+				return "/collections/customers/items/" + p[len(p)-len(rest):]
+			}
+			return p
+		}
+		return apis
+	}, servertest.Options{AllowViolations: map[string]bool{"tomp/getCustomer": true}})
+	h := map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en"}
+	for _, path := range []string{"/tomp/Collections/CUSTOMERS/items/AbC", "/tomp/collections/customers/items/AbC", "/tomp/collections/Customers/Items/AbC%2Cd"} {
+		if r := s.Do(http.MethodGet, path, h, nil); r.Status != 200 {
+			t.Errorf("%s: %d %s", path, r.Status, r.Body)
+		}
+	}
+	if want := "[/tomp/collections/customers/items/AbC /tomp/collections/customers/items/AbC /tomp/collections/customers/items/AbC,d]"; fmt.Sprint(seen) != want {
+		t.Errorf("handler saw %v, want %s (the id's case kept)", seen, want)
+	}
+	if r := s.Do(http.MethodGet, "/TOMP/collections/customers/items/x", h, nil); r.Status != 404 {
+		t.Errorf("the API prefix itself is not canonicalised: %d", r.Status)
+	}
 }
