@@ -7,6 +7,7 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"regexp"
@@ -72,7 +73,14 @@ func (g *Generator) Reseed(seed uint64) {
 // Value returns a value valid against s (objects as map[string]any, arrays []any, numbers
 // float64/int64, strings, bools, nil) — name is the property or parameter name, used to pick a
 // realistic faker (firstName, Email, CountryCode, ...).
-func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (any, error) {
+func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (v any, err error) {
+	// A foreign contract (paxkit mock --spec) may hold a schema no one foresaw; it must fail
+	// one answer with an error, not take the process down.
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, fmt.Errorf("mock: generate %q: %v", name, p)
+		}
+	}()
 	if s == nil || s.Value == nil {
 		return nil, fmt.Errorf("mock: generate %q: no schema", name)
 	}
@@ -213,7 +221,10 @@ func (g *Generator) mergeAllOf(s *openapi3.Schema) *openapi3.Schema {
 	}
 	m := *s
 	m.AllOf = nil
-	m.Properties = maps(s.Properties)
+	m.Properties = maps.Clone(s.Properties)
+	if m.Properties == nil {
+		m.Properties = openapi3.Schemas{}
+	}
 	for _, ref := range s.AllOf {
 		if ref == nil || ref.Value == nil {
 			continue
@@ -226,14 +237,6 @@ func (g *Generator) mergeAllOf(s *openapi3.Schema) *openapi3.Schema {
 	}
 	g.merged[s] = &m
 	return &m
-}
-
-func maps(p openapi3.Schemas) openapi3.Schemas {
-	out := make(openapi3.Schemas, len(p))
-	for k, v := range p {
-		out[k] = v
-	}
-	return out
 }
 
 // mergeInto tightens m by b. Nullability stays m's own: kin-openapi accepts null for an allOf
@@ -488,6 +491,12 @@ func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
 
 func (g *Generator) number(s *openapi3.Schema, name string) float64 {
 	lo, hi := 1.0, 1000.0
+	switch n := norm(name); {
+	case strings.Contains(n, "latitude") || n == "lat":
+		lo, hi = -90, 90
+	case strings.Contains(n, "longitude") || n == "lng" || n == "lon":
+		lo, hi = -180, 180
+	}
 	switch {
 	case s.Min != nil && s.Max != nil:
 		lo, hi = *s.Min, *s.Max
