@@ -38,6 +38,11 @@ const maxDepth = 8
 // could not satisfy with the length limits, a oneOf that matched two branches, ...).
 const attempts = 16
 
+// maxSize bounds the strings, lists and objects the generator builds for a schema's minimum:
+// a foreign contract asking for minLength 1e9 gets an error (the value fails validation), not
+// a mock that runs out of memory.
+const maxSize = 1 << 14
+
 // optionalChance is the probability that an optional property is present.
 const optionalChance = 0.8
 
@@ -353,7 +358,7 @@ func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[str
 	if s.AdditionalProperties.Schema != nil && depth < maxDepth {
 		extra = g.f.IntN(3)
 	}
-	if need := int(s.MinProps) - len(out); need > extra {
+	if need := int(min(s.MinProps, maxSize)) - len(out); need > extra {
 		extra = need
 	}
 	for i := 0; extra > 0 && i < extra*4+8; i++ {
@@ -377,7 +382,7 @@ func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[str
 }
 
 func (g *Generator) array(s *openapi3.Schema, dir Direction, name string, depth int) []any {
-	lo := int(s.MinItems)
+	lo := int(min(s.MinItems, maxSize))
 	hi := lo + 3
 	if lo == 0 {
 		// Mostly one to three items (an empty list shows little), fewer deep down, where
@@ -471,22 +476,27 @@ func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
 	if phi < plo {
 		return lo
 	}
-	if m := s.MultipleOf; m != nil && *m >= 1 {
+	if m := s.MultipleOf; m != nil && *m >= 1 && *m == math.Trunc(*m) {
 		step := int64(*m)
-		first := (plo + step - 1) / step * step
-		if plo < 0 {
-			first = plo / step * step
+		first := plo / step * step
+		if first < plo {
+			first += step
 		}
 		if first > phi {
-			return first
+			return first // no multiple in range: Value retries, then reports it
 		}
-		return first + step*int64(g.f.IntN(int((phi-first)/step)+1))
+		// Unsigned, so that a span over the whole int64 range does not overflow.
+		n := (uint64(phi) - uint64(first)) / uint64(step)
+		if n == math.MaxUint64 {
+			return first + step*int64(g.f.Uint64())
+		}
+		return first + step*int64(g.f.Uint64()%(n+1))
 	}
-	span := uint64(phi - plo)
-	if span >= math.MaxInt64 {
-		return plo + int64(g.f.Uint64()>>1)
+	span := uint64(phi) - uint64(plo)
+	if span == math.MaxUint64 {
+		return int64(g.f.Uint64())
 	}
-	return plo + int64(g.f.Uint64()%(span+1))
+	return int64(uint64(plo) + g.f.Uint64()%(span+1))
 }
 
 func (g *Generator) number(s *openapi3.Schema, name string) float64 {
@@ -580,7 +590,7 @@ func (g *Generator) fitLength(v string, s *openapi3.Schema) string {
 	if s.MaxLength != nil && uint64(len(r)) > *s.MaxLength {
 		r = []rune(strings.TrimRight(string(r[:*s.MaxLength]), " "))
 	}
-	for uint64(len(r)) < s.MinLength {
+	for uint64(len(r)) < min(s.MinLength, maxSize) {
 		r = append(r, []rune(g.f.Letter())...)
 	}
 	return string(r)
