@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -23,22 +24,31 @@ import (
 	"github.com/paxkit/paxkit/mock"
 )
 
+// builtIn loads and defines the five built-in APIs once per test binary: loading and
+// validating the contracts is most of what starting a server costs, under -race seconds. The
+// definitions are read-only; each test wraps them anew. Their demo records are dropped, since
+// their tables live in the store they were defined on and the mock never reads records.
+var builtIn = sync.OnceValues(func() ([]apidef.API, error) {
+	apis, err := registry.APIs(context.Background(), store.New())
+	for i := range apis {
+		apis[i].DemoState = nil
+	}
+	return apis, err
+})
+
 // startMock runs the mock of the five built-in APIs behind paxkit's server core; servertest
 // validates every response against its contract and fails the test on a violation.
 func startMock(t *testing.T, opts mock.Options) (*servertest.Server, []apidef.API) {
 	t.Helper()
-	var apis []apidef.API
-	srv := servertest.New(t, func(st *store.Store) []apidef.API {
-		defined, err := registry.APIs(context.Background(), st)
-		if err != nil {
-			t.Fatal(err)
-		}
-		apis, err = mock.WrapAll(defined, opts)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return apis
-	}, servertest.Options{})
+	defined, err := builtIn()
+	if err != nil {
+		t.Fatal(err)
+	}
+	apis, err := mock.WrapAll(defined, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := servertest.New(t, func(*store.Store) []apidef.API { return apis }, servertest.Options{})
 	return srv, apis
 }
 
