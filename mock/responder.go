@@ -158,21 +158,19 @@ func (rp *Responder) Handle(c echo.Context) error {
 	if pref.Dynamic != nil {
 		dynamic = *pref.Dynamic
 	}
-	var body any
 	if pref.Example != "" || !dynamic {
 		ex, found, f := rp.example(g, media, pref.Example)
 		if f != nil {
 			return f
 		}
 		if found {
-			body = ex
-			return rp.write(c, status, mt, body)
+			return rp.write(c, status, mt, ex)
 		}
 	}
 	if media.Schema == nil {
 		return rp.write(c, status, mt, nil)
 	}
-	body, err = g.Value(media.Schema, Response, "")
+	body, err := g.Value(media.Schema, Response, "")
 	if err != nil {
 		return &apidef.Failure{Kind: apidef.Internal, Message: "mock: generate body", Cause: err}
 	}
