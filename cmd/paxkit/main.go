@@ -32,6 +32,7 @@ func commands() map[string]command {
 		"proxy": {summary: "reverse proxy that checks live traffic against a spec and reports violations", run: runProxy},
 		"lint":  {summary: "validate OpenAPI specs and list every problem with its JSON pointer", run: runLint},
 		"serve": {summary: "serve every API as a stateful fake with demo data", run: runServe},
+		"mock":  {summary: "mock the five APIs (or any --spec) with examples or realistic generated data", run: runMock},
 	}
 }
 

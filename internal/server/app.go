@@ -30,7 +30,10 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 	e.Pre(s.canonicalPaths)
 	e.Use(s.requestContext, s.accessLog, s.recoverPanics)
 
-	e.GET("/", s.index)
+	if s.root == nil {
+		// With an API at the root, GET / may be one of its operations.
+		e.GET("/", s.index)
+	}
 	e.GET("/healthz", s.health)
 	admin := e.Group("/_paxkit")
 	admin.GET("/apis", s.listAPIs)
@@ -44,7 +47,7 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 	}
 	ids := newIDSource(s.cfg.Seed)
 	for _, m := range s.apis {
-		base := "/" + m.api.ID
+		base := m.api.Base()
 		e.GET(base+"/openapi.yaml", s.spec(m))
 		// The documentation page, relative to which "../openapi.yaml" is the contract above.
 		docs, err := site.Handler(m.api.ID, docsite.Links{Index: "/", Spec: "../openapi.yaml"})
@@ -351,7 +354,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 func (s *Server) apiFor(path string) *mounted {
 	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	return s.byID[first]
+	if m := s.byID[first]; m != nil && !m.api.AtRoot {
+		return m
+	}
+	return s.root
 }
 
 // wrapperParamError matches the messages of oapi-codegen's echo wrappers for a parameter
