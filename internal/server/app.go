@@ -91,7 +91,7 @@ func (s *Server) canonicalPaths(next echo.HandlerFunc) echo.HandlerFunc {
 		if m == nil || m.api.CanonicalPath == nil {
 			return next(c)
 		}
-		prefix := "/" + m.api.ID
+		prefix := m.api.Base()
 		rest, ok := strings.CutPrefix(r.URL.Path, prefix)
 		if !ok || !strings.HasPrefix(rest, "/") {
 			return next(c)
