@@ -11,6 +11,7 @@ require (
 	github.com/oapi-codegen/oapi-codegen/v2 v2.8.2
 	github.com/oapi-codegen/runtime v1.8.0
 	golang.org/x/crypto v0.54.0
+	golang.org/x/time v0.16.0
 )
 
 require (

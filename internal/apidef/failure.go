@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Kind classifies a failure the way every vendor distinguishes them; each API's Renderer maps
@@ -25,6 +26,9 @@ const (
 	TooLarge
 	// NotImplemented: paxkit has no implementation of this operation yet.
 	NotImplemented
+	// TooManyRequests: the tenant is over its rate limit; Failure.RetryAfter says when it
+	// may send again (sent as the Retry-After header).
+	TooManyRequests
 	// Internal: a bug in paxkit; logged with its cause, never shown in detail.
 	Internal
 )
@@ -46,6 +50,8 @@ func (k Kind) DefaultStatus() int {
 		return http.StatusRequestEntityTooLarge
 	case NotImplemented:
 		return http.StatusNotImplemented
+	case TooManyRequests:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}
@@ -67,6 +73,8 @@ func (k Kind) String() string {
 		return "too large"
 	case NotImplemented:
 		return "not implemented"
+	case TooManyRequests:
+		return "too many requests"
 	default:
 		return "internal"
 	}
@@ -125,6 +133,9 @@ type Failure struct {
 	// Allow lists the methods the path does support, for a MethodNotAllowed failure (sent as
 	// the Allow header, which RFC 9110 requires on a 405).
 	Allow []string
+	// RetryAfter is how long a TooManyRequests caller must wait (sent as Retry-After, in
+	// whole seconds rounded up).
+	RetryAfter time.Duration
 	// Cause is logged, never sent (it may hold internal detail).
 	Cause error
 }

@@ -151,6 +151,12 @@ func (s *Server) serveAPI(c echo.Context, m *mounted, route validate.Route, body
 			return f
 		}
 		tenant = t
+		// Counted right after authentication, as the vendors count per credential: before
+		// validation for header credentials, so that a flood costs no validation work.
+		if ok, wait := s.limiter.take(m.api.Tenancy, t.ID); !ok {
+			return &apidef.Failure{Kind: apidef.TooManyRequests, RetryAfter: wait,
+				Message: fmt.Sprintf("Too many requests: the rate limit of these credentials is reached; retry in %s seconds.", retryAfterSeconds(wait))}
+		}
 		return nil
 	}
 	if m.api.CredentialsIn == apidef.CredentialsInHeader {
@@ -208,7 +214,10 @@ func (s *Server) validatingResponse(c echo.Context, m *mounted, route validate.R
 	err := callSafely(serve)
 	var f *apidef.Failure
 	outsideContract := errors.As(err, &f) &&
-		(f.Kind == apidef.TooLarge || f.Kind == apidef.NotImplemented || f.Kind == apidef.MethodNotAllowed || f.Kind == apidef.RouteNotFound)
+		(f.Kind == apidef.TooLarge || f.Kind == apidef.NotImplemented || f.Kind == apidef.MethodNotAllowed || f.Kind == apidef.RouteNotFound ||
+			// A 429 is checked against the contracts that declare it (Mews); the others
+			// document no rate limit, so paxkit's 429 is outside them.
+			f.Kind == apidef.TooManyRequests && route.Operation().Responses.Status(http.StatusTooManyRequests) == nil)
 	if err != nil {
 		c.Error(err)
 	}
@@ -283,6 +292,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if f.Kind == apidef.MethodNotAllowed && len(f.Allow) > 0 {
 		c.Response().Header().Set("Allow", strings.Join(f.Allow, ", "))
+	}
+	if f.Kind == apidef.TooManyRequests {
+		c.Response().Header().Set("Retry-After", retryAfterSeconds(f.RetryAfter))
 	}
 	m := s.apiFor(r.URL.Path)
 	if m != nil {
