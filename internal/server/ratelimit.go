@@ -176,3 +176,23 @@ func retryAfterSeconds(d time.Duration) string {
 	}
 	return strconv.FormatInt(s, 10)
 }
+
+// checkRateLimits refuses limits for a tenancy no API uses: a misspelt name would otherwise
+// limit nothing without a word.
+func (s *Server) checkRateLimits() error {
+	known := map[string]bool{AnyTenancy: true}
+	var names []string
+	for _, m := range s.apis {
+		if !known[m.api.Tenancy] {
+			names = append(names, m.api.Tenancy)
+		}
+		known[m.api.Tenancy] = true
+	}
+	for name := range s.cfg.RateLimits {
+		if !known[name] {
+			return fmt.Errorf("server: rate limit for %q: no API uses this tenancy (known: %s, or %s for every other)",
+				name, strings.Join(names, ", "), AnyTenancy)
+		}
+	}
+	return nil
+}

@@ -189,3 +189,26 @@ func TestParseRateLimits(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseRateLimits: any flag value is parsed or refused, never a panic; what is accepted
+// renders back to a value that parses to the same limits.
+func FuzzParseRateLimits(f *testing.F) {
+	for _, seed := range []string{"off", "mews=200/30s", "mews=200/30s,*=50/1s:100", "tomp=1/1h", "=", "a=1/1ns:1", "x=9999999999999/1s"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, err := server.ParseRateLimits(in)
+		if err != nil {
+			return
+		}
+		for name, l := range got {
+			if name == "" || l.Requests <= 0 || l.Per <= 0 || l.Burst <= 0 {
+				t.Fatalf("%q accepted with %q: %+v", in, name, l)
+			}
+		}
+		again, err := server.ParseRateLimits(got.String())
+		if err != nil || again.String() != got.String() {
+			t.Fatalf("%q: %q does not parse back: %v %v", in, got.String(), again, err)
+		}
+	})
+}

@@ -138,6 +138,9 @@ func New(cfg Config, apis []apidef.API, st *store.Store) (*Server, error) {
 		s.apis = append(s.apis, m)
 		s.byID[a.ID] = m
 	}
+	if err := s.checkRateLimits(); err != nil {
+		return nil, err
+	}
 	initial, err := s.buildInitialState()
 	if err != nil {
 		return nil, err
