@@ -69,7 +69,7 @@ func render(r *http.Request, f *apidef.Failure) (int, any) {
 		apidef.Invalid: "BadRequest", apidef.Unauthenticated: "Unauthorized", apidef.Forbidden: "Forbidden",
 		apidef.RouteNotFound: "NotFound", apidef.MethodNotAllowed: "MethodNotAllowed",
 		apidef.TooLarge: "PayloadTooLarge", apidef.NotImplemented: "NotImplemented",
-		apidef.TooManyRequests: "TooManyRequests", apidef.Internal: "InternalServerError",
+		apidef.TooManyRequests: "TooManyRequests", apidef.RequestTimeout: "RequestTimeout", apidef.Internal: "InternalServerError",
 	}
 	return status, errorBody{ErrorType: types[f.Kind], Errors: f.Details(), CorrelationID: apidef.RequestIDFrom(r.Context())}
 }

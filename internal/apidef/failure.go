@@ -29,6 +29,8 @@ const (
 	// TooManyRequests: the tenant is over its rate limit; Failure.RetryAfter says when it
 	// may send again (sent as the Retry-After header).
 	TooManyRequests
+	// RequestTimeout: the client did not send its request within the server's read timeout.
+	RequestTimeout
 	// Internal: a bug in paxkit; logged with its cause, never shown in detail.
 	Internal
 )
@@ -52,6 +54,8 @@ func (k Kind) DefaultStatus() int {
 		return http.StatusNotImplemented
 	case TooManyRequests:
 		return http.StatusTooManyRequests
+	case RequestTimeout:
+		return http.StatusRequestTimeout
 	default:
 		return http.StatusInternalServerError
 	}
@@ -75,6 +79,8 @@ func (k Kind) String() string {
 		return "not implemented"
 	case TooManyRequests:
 		return "too many requests"
+	case RequestTimeout:
+		return "request timeout"
 	default:
 		return "internal"
 	}

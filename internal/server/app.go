@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -193,9 +194,15 @@ func readBody(r *http.Request, limit int64) ([]byte, *apidef.Failure) {
 		return nil, apidef.Fail(apidef.TooLarge, "the request body is %d bytes; the limit is %d", r.ContentLength, limit)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// A slow client (or one that stopped sending) ran into the server's read timeout.
+		return nil, &apidef.Failure{Kind: apidef.RequestTimeout, Cause: err,
+			Message: "the request body did not arrive within the server's read timeout; send it again"}
+	}
 	if err != nil {
-		return nil, &apidef.Failure{Kind: apidef.Invalid, Message: "the request body could not be read",
-			Violations: []apidef.Violation{{In: apidef.InBody, Message: "could not be read: " + err.Error()}}}
+		// The cause (with socket addresses) goes to the log, not to the client.
+		return nil, &apidef.Failure{Kind: apidef.Invalid, Message: "the request body could not be read", Cause: err,
+			Violations: []apidef.Violation{{In: apidef.InBody, Message: "could not be read completely"}}}
 	}
 	if int64(len(body)) > limit {
 		return nil, apidef.Fail(apidef.TooLarge, "the request body is over the limit of %d bytes", limit)
@@ -214,7 +221,7 @@ func (s *Server) validatingResponse(c echo.Context, m *mounted, route validate.R
 	err := callSafely(serve)
 	var f *apidef.Failure
 	outsideContract := errors.As(err, &f) &&
-		(f.Kind == apidef.TooLarge || f.Kind == apidef.NotImplemented || f.Kind == apidef.MethodNotAllowed || f.Kind == apidef.RouteNotFound ||
+		(f.Kind == apidef.TooLarge || f.Kind == apidef.RequestTimeout || f.Kind == apidef.NotImplemented || f.Kind == apidef.MethodNotAllowed || f.Kind == apidef.RouteNotFound ||
 			// A 429 is checked against the contracts that declare it (Mews); the others
 			// document no rate limit, so paxkit's 429 is outside them.
 			f.Kind == apidef.TooManyRequests && route.Operation().Responses.Status(http.StatusTooManyRequests) == nil)
