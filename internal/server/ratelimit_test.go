@@ -11,8 +11,10 @@ import (
 	"github.com/paxkit/paxkit/impl/intrepid"
 	"github.com/paxkit/paxkit/impl/mews"
 	"github.com/paxkit/paxkit/impl/tomp"
+	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/server"
 	"github.com/paxkit/paxkit/internal/servertest"
+	"github.com/paxkit/paxkit/internal/store"
 )
 
 // limitedCall is one authenticated request to an API, for a given credential.
@@ -211,4 +213,30 @@ func FuzzParseRateLimits(f *testing.F) {
 			t.Fatalf("%q: %q does not parse back: %v %v", in, got.String(), again, err)
 		}
 	})
+}
+
+// Mews is rate limited by default (its documented limit), so every Mews operation of both
+// revisions must document the 429 paxkit answers, Retry-After included.
+func TestMewsOperationsDocumentThe429(t *testing.T) {
+	apis := all(t)(store.New())
+	req, _ := http.NewRequest(http.MethodPost, "/", nil)
+	checked := 0
+	for _, a := range apis {
+		if a.Tenancy != mews.Tenancy {
+			continue
+		}
+		status, _ := a.Render(req, &apidef.Failure{Kind: apidef.TooManyRequests, RetryAfter: time.Second})
+		for path, item := range a.Doc.Paths.Map() {
+			for method, op := range item.Operations() {
+				checked++
+				resp := op.Responses.Status(status)
+				if status != http.StatusTooManyRequests || resp == nil || resp.Value.Headers["Retry-After"] == nil {
+					t.Errorf("%s %s %s: the rate limit answers %d, which the operation does not document with Retry-After", a.ID, method, path, status)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no Mews operation found")
+	}
 }
