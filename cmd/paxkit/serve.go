@@ -204,14 +204,15 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 	fs.StringVar(&o.state, "state", os.Getenv("PAXKIT_STATE"), "state file: loaded at start (refused if corrupt), written atomically every --state-interval and on SIGINT/SIGTERM (env PAXKIT_STATE)")
 	fs.DurationVar(&o.stateInterval, "state-interval", stateInterval, "how often the state file is written while serving (env PAXKIT_STATE_INTERVAL)")
 	rateLimit := envOr("PAXKIT_RATE_LIMIT", defaultRateLimit)
-	fs.StringVar(&rateLimit, "rate-limit", rateLimit, "per-tenant token buckets, `off` or TENANCY=N/DURATION[:BURST],... (tenancies tomp, intrepid, mews, erin, or * for all others); over the limit, the vendor's 429 with Retry-After (env PAXKIT_RATE_LIMIT)")
+	fs.StringVar(&rateLimit, "rate-limit", rateLimit, "per-tenant token buckets: `LIMITS` is off, or TENANCY=N/DURATION[:BURST],... (tenancies tomp, intrepid, mews, erin, or * for all others); over the limit, the vendor's 429 with Retry-After (env PAXKIT_RATE_LIMIT)")
 	fs.Int64Var(&o.bodyLimit, "body-limit", limit, "largest request body accepted, in bytes (env PAXKIT_BODY_LIMIT)")
 	fs.BoolVar(&o.validate, "validate-responses", validate, "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: paxkit serve [flags]")
 		fmt.Fprintln(stderr, "\nServes every built-in API under /<api-id> as a stateful fake with demo data:")
 		fmt.Fprintln(stderr, "the vendors' authentication, contract validation and error formats. Stops")
-		fmt.Fprintln(stderr, "gracefully on SIGINT or SIGTERM.")
+		fmt.Fprintln(stderr, "gracefully on SIGINT or SIGTERM, after requests in flight finish; with --state")
+		fmt.Fprintln(stderr, "it then saves the state, so a restart loses no acknowledged write.")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
