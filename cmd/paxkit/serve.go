@@ -1,22 +1,27 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/registry"
 	"github.com/paxkit/paxkit/internal/server"
+	"github.com/paxkit/paxkit/internal/snapshot"
 	"github.com/paxkit/paxkit/internal/store"
 )
 
@@ -30,7 +35,16 @@ type serveOptions struct {
 	logFormat string
 	bodyLimit int64
 	validate  bool
+	// state is the state file (empty: state lives in memory only); stateInterval how often it
+	// is written while serving.
+	state         string
+	stateInterval time.Duration
+	rateLimits    server.RateLimits
 }
+
+// defaultRateLimit is Mews' documented limit (200 requests per AccessToken per 30 s, since
+// 2026-01); the other vendors document none, so their tenants are not limited by default.
+const defaultRateLimit = "mews=200/30s"
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	opts, code := parseServeFlags(args, stderr)
@@ -68,10 +82,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		Seed:              opts.seed,
 		Fixtures:          fixtures,
 		ValidateResponses: opts.validate,
+		RateLimits:        opts.rateLimits,
 	}, apis, st)
 	if err != nil {
 		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
 		return exitUsage
+	}
+	var saver *snapshot.Saver
+	if opts.state != "" {
+		saver = &snapshot.Saver{Path: opts.state, State: srv.State, Logger: logger}
+		if err := restoreState(srv, saver, logger); err != nil {
+			fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+			return exitUsage
+		}
 	}
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
@@ -91,11 +114,56 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	fmt.Fprintf(stdout, "  demo credentials: %s/  ·  %s/_paxkit/apis\n", base, base)
+	exit := exitOK
+	var saving sync.WaitGroup
+	saveCtx, stopSaving := context.WithCancel(ctx)
+	defer stopSaving()
+	if saver != nil {
+		saving.Go(func() { saver.Run(saveCtx, opts.stateInterval) })
+	}
 	if err := srv.Serve(ctx, ln); err != nil {
 		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
-		return exitProblem
+		exit = exitProblem
 	}
-	return exitOK
+	if saver != nil {
+		// Serve has returned, so requests in flight have finished: every acknowledged write
+		// is in this save. It runs even when the shutdown failed, to keep what can be kept.
+		stopSaving()
+		saving.Wait()
+		if err := saver.Save(); err != nil {
+			fmt.Fprintf(stderr, "paxkit serve: the final save failed, writes since the last save are lost: %v\n", err)
+			return exitProblem
+		}
+		logger.Info("state saved", "path", opts.state)
+	}
+	return exit
+}
+
+// restoreState loads the state file into the server, or on a first start (no file yet)
+// writes the starting state to it, which also proves early that the file can be written.
+// Anything else that stops it from loading is an error: a server that started empty over a
+// state file it could not read would silently drop that state at its next save.
+func restoreState(srv *server.Server, saver *snapshot.Saver, logger *slog.Logger) error {
+	data, err := snapshot.Read(saver.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		logger.Info("no state file yet: starting from the demo data and fixtures", "path", saver.Path)
+	case err != nil:
+		return fmt.Errorf("%w; refusing to start without the saved state (move the file away to start afresh)", err)
+	default:
+		f, err := server.DecodeFixtures(bytes.NewReader(data))
+		if err == nil {
+			err = srv.RestoreState(f)
+		}
+		if err != nil {
+			return fmt.Errorf("state file %s is corrupt or not a paxkit state: %w; refusing to start without the saved state (move the file away to start afresh)", saver.Path, err)
+		}
+		logger.Info("state restored", "path", saver.Path)
+	}
+	if err := saver.Save(); err != nil {
+		return fmt.Errorf("state file cannot be written: %w", err)
+	}
+	return nil
 }
 
 // demoCredentials is one line saying how a client sends an API's demo credentials (headers,
@@ -151,13 +219,27 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 		}
 		validate = b
 	}
+	stateInterval := 5 * time.Second
+	if v := os.Getenv("PAXKIT_STATE_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			fmt.Fprintf(stderr, "paxkit serve: PAXKIT_STATE_INTERVAL must be a duration such as 5s, not %q\n", v)
+			return o, exitUsage
+		}
+		stateInterval = d
+	}
+	fs.StringVar(&o.state, "state", os.Getenv("PAXKIT_STATE"), "state file: loaded at start (refused if corrupt), written atomically every --state-interval and on SIGINT/SIGTERM (env PAXKIT_STATE)")
+	fs.DurationVar(&o.stateInterval, "state-interval", stateInterval, "how often the state file is written while serving (env PAXKIT_STATE_INTERVAL)")
+	rateLimit := envOr("PAXKIT_RATE_LIMIT", defaultRateLimit)
+	fs.StringVar(&rateLimit, "rate-limit", rateLimit, "per-tenant token buckets: `LIMITS` is off, or TENANCY=N/DURATION[:BURST],... (tenancies tomp, intrepid, mews, erin, or * for all others); over the limit, the vendor's 429 with Retry-After (env PAXKIT_RATE_LIMIT)")
 	fs.Int64Var(&o.bodyLimit, "body-limit", limit, "largest request body accepted, in bytes (env PAXKIT_BODY_LIMIT)")
 	fs.BoolVar(&o.validate, "validate-responses", validate, "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: paxkit serve [flags]")
 		fmt.Fprintln(stderr, "\nServes every built-in API under /<api-id> as a stateful fake with demo data:")
 		fmt.Fprintln(stderr, "the vendors' authentication, contract validation and error formats. Stops")
-		fmt.Fprintln(stderr, "gracefully on SIGINT or SIGTERM.")
+		fmt.Fprintln(stderr, "gracefully on SIGINT or SIGTERM, after requests in flight finish; with --state")
+		fmt.Fprintln(stderr, "it then saves the state, so a restart loses no acknowledged write.")
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
@@ -173,6 +255,15 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 	}
 	if o.bodyLimit <= 0 {
 		fmt.Fprintln(stderr, "paxkit serve: --body-limit must be positive")
+		return o, exitUsage
+	}
+	if o.stateInterval <= 0 {
+		fmt.Fprintln(stderr, "paxkit serve: --state-interval must be positive")
+		return o, exitUsage
+	}
+	o.rateLimits, err = server.ParseRateLimits(rateLimit)
+	if err != nil {
+		fmt.Fprintf(stderr, "paxkit serve: --rate-limit (or PAXKIT_RATE_LIMIT): %v\n", err)
 		return o, exitUsage
 	}
 	return o, -1

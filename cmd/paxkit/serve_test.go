@@ -165,9 +165,13 @@ func TestServeFlagErrors(t *testing.T) {
 		{"fixtures refused", []string{"serve", "--fixtures", bad}, "credentials are empty"},
 		{"extra argument", []string{"serve", "now"}, "unexpected arguments"},
 		{"zero body limit", []string{"serve", "--body-limit", "0"}, "--body-limit"},
+		{"zero state interval", []string{"serve", "--state-interval", "0s"}, "--state-interval"},
+		{"bad rate limit", []string{"serve", "--rate-limit", "mews=lots"}, "--rate-limit"},
+		{"rate limit for an unknown tenancy", []string{"serve", "--rate-limit", "mewz=1/1s"}, `"mewz": no API uses this tenancy (known: tomp, intrepid, mews, erin, or *`},
 	}
 	for _, env := range []struct{ name, value string }{
 		{"PAXKIT_SEED", "abc"}, {"PAXKIT_BODY_LIMIT", "1MB"}, {"PAXKIT_VALIDATE_RESPONSES", "yes please"},
+		{"PAXKIT_STATE_INTERVAL", "often"}, {"PAXKIT_RATE_LIMIT", "tomp=1"},
 	} {
 		tests = append(tests, struct {
 			name    string

@@ -137,7 +137,7 @@ func render(r *http.Request, f *apidef.Failure) (int, any) {
 		apidef.Invalid: errBadRequest, apidef.Unauthenticated: "Unauthorized", apidef.Forbidden: errForbidden,
 		apidef.RouteNotFound: errNotFound, apidef.MethodNotAllowed: "MethodNotAllowed",
 		apidef.TooLarge: "PayloadTooLarge", apidef.NotImplemented: "NotImplemented",
-		apidef.Internal: "InternalServerError",
+		apidef.TooManyRequests: "TooManyRequests", apidef.RequestTimeout: "RequestTimeout", apidef.Internal: "InternalServerError",
 	}
 	// The generated Error type, as the handlers use, so that every error body reads the same.
 	return status, intrepid.Error{ErrorType: types[f.Kind], Errors: f.Details(), CorrelationId: apidef.RequestIDFrom(r.Context())}

@@ -15,6 +15,7 @@ const (
 	codeInvalid     = 8002
 	codeTechnical   = 8005
 	codeNoAccess    = 8006
+	codeLimit       = 8007 // x007 request limit
 	codeNotFound    = 8204
 	codeBlocked     = 8209
 	codeReadOnly    = 8211
@@ -47,6 +48,8 @@ func render(r *http.Request, f *apidef.Failure) (int, any) {
 	case apidef.Forbidden:
 		return http.StatusForbidden, body(tompError(codeNoAccess, "", "No access to endpoint", http.StatusForbidden,
 			"Using the authentication provided, this endpoint cannot be used.", instance))
+	case apidef.TooManyRequests:
+		return http.StatusTooManyRequests, body(tompError(codeLimit, "", "Request limit", http.StatusTooManyRequests, f.Message, instance))
 	case apidef.Internal:
 		return http.StatusInternalServerError, body(tompError(codeTechnical, "", "Internal technical problem", http.StatusInternalServerError, f.Message, instance))
 	default:

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Kind classifies a failure the way every vendor distinguishes them; each API's Renderer maps
@@ -25,6 +26,11 @@ const (
 	TooLarge
 	// NotImplemented: paxkit has no implementation of this operation yet.
 	NotImplemented
+	// TooManyRequests: the tenant is over its rate limit; Failure.RetryAfter says when it
+	// may send again (sent as the Retry-After header).
+	TooManyRequests
+	// RequestTimeout: the client did not send its request within the server's read timeout.
+	RequestTimeout
 	// Internal: a bug in paxkit; logged with its cause, never shown in detail.
 	Internal
 )
@@ -46,6 +52,10 @@ func (k Kind) DefaultStatus() int {
 		return http.StatusRequestEntityTooLarge
 	case NotImplemented:
 		return http.StatusNotImplemented
+	case TooManyRequests:
+		return http.StatusTooManyRequests
+	case RequestTimeout:
+		return http.StatusRequestTimeout
 	default:
 		return http.StatusInternalServerError
 	}
@@ -67,6 +77,10 @@ func (k Kind) String() string {
 		return "too large"
 	case NotImplemented:
 		return "not implemented"
+	case TooManyRequests:
+		return "too many requests"
+	case RequestTimeout:
+		return "request timeout"
 	default:
 		return "internal"
 	}
@@ -125,6 +139,9 @@ type Failure struct {
 	// Allow lists the methods the path does support, for a MethodNotAllowed failure (sent as
 	// the Allow header, which RFC 9110 requires on a 405).
 	Allow []string
+	// RetryAfter is how long a TooManyRequests caller must wait (sent as Retry-After, in
+	// whole seconds rounded up).
+	RetryAfter time.Duration
 	// Cause is logged, never sent (it may hold internal detail).
 	Cause error
 }

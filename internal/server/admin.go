@@ -65,13 +65,7 @@ func (s *Server) spec(m *mounted) echo.HandlerFunc {
 
 // export answers the whole state (tenants and records) in the fixtures format.
 func (s *Server) export(c echo.Context) error {
-	s.adminMu.Lock()
-	f, err := s.exportFixtures()
-	s.adminMu.Unlock()
-	if err != nil {
-		return err
-	}
-	data, err := MarshalFixtures(f)
+	data, err := s.State()
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -202,6 +203,12 @@ func (s *Server) serveAPI(c echo.Context, m *mounted, route validate.Route, body
 			return f
 		}
 		tenant = t
+		// Counted right after authentication, as the vendors count per credential: before
+		// validation for header credentials, so that a flood costs no validation work.
+		if ok, wait := s.limiter.take(m.api.Tenancy, t.ID); !ok {
+			return &apidef.Failure{Kind: apidef.TooManyRequests, RetryAfter: wait,
+				Message: fmt.Sprintf("Too many requests: the rate limit of these credentials is reached; retry in %s seconds.", retryAfterSeconds(wait))}
+		}
 		return nil
 	}
 	if m.api.CredentialsIn == apidef.CredentialsInHeader {
@@ -238,9 +245,15 @@ func readBody(r *http.Request, limit int64) ([]byte, *apidef.Failure) {
 		return nil, apidef.Fail(apidef.TooLarge, "the request body is %d bytes; the limit is %d", r.ContentLength, limit)
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		// A slow client (or one that stopped sending) ran into the server's read timeout.
+		return nil, &apidef.Failure{Kind: apidef.RequestTimeout, Cause: err,
+			Message: "the request body did not arrive within the server's read timeout; send it again"}
+	}
 	if err != nil {
-		return nil, &apidef.Failure{Kind: apidef.Invalid, Message: "the request body could not be read",
-			Violations: []apidef.Violation{{In: apidef.InBody, Message: "could not be read: " + err.Error()}}}
+		// The cause (with socket addresses) goes to the log, not to the client.
+		return nil, &apidef.Failure{Kind: apidef.Invalid, Message: "the request body could not be read", Cause: err,
+			Violations: []apidef.Violation{{In: apidef.InBody, Message: "could not be read completely"}}}
 	}
 	if int64(len(body)) > limit {
 		return nil, apidef.Fail(apidef.TooLarge, "the request body is over the limit of %d bytes", limit)
@@ -259,7 +272,10 @@ func (s *Server) validatingResponse(c echo.Context, m *mounted, route validate.R
 	err := callSafely(serve)
 	var f *apidef.Failure
 	outsideContract := errors.As(err, &f) &&
-		(f.Kind == apidef.TooLarge || f.Kind == apidef.NotImplemented || f.Kind == apidef.MethodNotAllowed || f.Kind == apidef.RouteNotFound)
+		(f.Kind == apidef.TooLarge || f.Kind == apidef.RequestTimeout || f.Kind == apidef.NotImplemented || f.Kind == apidef.MethodNotAllowed || f.Kind == apidef.RouteNotFound ||
+			// A 429 is checked against the contracts that declare it (Mews); the others
+			// document no rate limit, so paxkit's 429 is outside them.
+			f.Kind == apidef.TooManyRequests && route.Operation().Responses.Status(http.StatusTooManyRequests) == nil)
 	if err != nil {
 		c.Error(err)
 	}
@@ -334,6 +350,9 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if f.Kind == apidef.MethodNotAllowed && len(f.Allow) > 0 {
 		c.Response().Header().Set("Allow", strings.Join(f.Allow, ", "))
+	}
+	if f.Kind == apidef.TooManyRequests {
+		c.Response().Header().Set("Retry-After", retryAfterSeconds(f.RetryAfter))
 	}
 	m := s.apiFor(r.URL.Path)
 	if m != nil {

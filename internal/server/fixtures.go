@@ -176,3 +176,23 @@ func MarshalFixtures(f *Fixtures) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// State is the server's whole state (every tenant and record) as a fixtures document, taken
+// in one consistent step: `paxkit serve --state` writes it to disk.
+func (s *Server) State() ([]byte, error) {
+	s.adminMu.Lock()
+	f, err := s.exportFixtures()
+	s.adminMu.Unlock()
+	if err != nil {
+		return nil, fmt.Errorf("server: export state: %w", err)
+	}
+	return MarshalFixtures(f)
+}
+
+// RestoreState replaces the running state with a document State wrote (or any fixtures):
+// all of it or, on any problem, none of it.
+func (s *Server) RestoreState(f *Fixtures) error {
+	s.adminMu.Lock()
+	defer s.adminMu.Unlock()
+	return s.importFixtures(f)
+}

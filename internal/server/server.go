@@ -47,6 +47,12 @@ type Config struct {
 	// OnResponseViolation (tests fail on them) or, if nil, to the log.
 	ValidateResponses   bool
 	OnResponseViolation func(apiID, operationID string, status int, err error)
+	// RateLimits limits each tenant's requests per tenancy; nil or empty limits nobody.
+	// A request over its tenant's limit answers the vendor's 429 with Retry-After.
+	RateLimits RateLimits
+	// MaxHeaderBytes bounds the request line and headers (default 64 KiB); larger requests
+	// get 431 from net/http before any API sees them.
+	MaxHeaderBytes int
 }
 
 func (c *Config) defaults() {
@@ -64,6 +70,9 @@ func (c *Config) defaults() {
 	}
 	if c.IdleTimeout <= 0 {
 		c.IdleTimeout = 120 * time.Second
+	}
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = 64 << 10
 	}
 	if c.ShutdownTimeout <= 0 {
 		c.ShutdownTimeout = 10 * time.Second
@@ -96,6 +105,7 @@ type Server struct {
 	// tenants and tables together.
 	adminMu   sync.Mutex
 	indexPage *template.Template
+	limiter   *rateLimiter
 }
 
 // mounted is one API as served: its definition and its validator.
@@ -113,6 +123,7 @@ func New(cfg Config, apis []apidef.API, st *store.Store) (*Server, error) {
 		store:   st,
 		byID:    make(map[string]*mounted),
 		tenants: newTenantSets(),
+		limiter: newRateLimiter(cfg.RateLimits, cfg.Now),
 	}
 	for _, a := range apis {
 		if _, dup := s.byID[a.ID]; dup {
@@ -134,6 +145,9 @@ func New(cfg Config, apis []apidef.API, st *store.Store) (*Server, error) {
 		if a.AtRoot {
 			s.root = m
 		}
+	}
+	if err := s.checkRateLimits(); err != nil {
+		return nil, err
 	}
 	initial, err := s.buildInitialState()
 	if err != nil {
@@ -167,7 +181,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		ReadTimeout:       s.cfg.ReadTimeout,
 		WriteTimeout:      s.cfg.WriteTimeout,
 		IdleTimeout:       s.cfg.IdleTimeout,
-		MaxHeaderBytes:    64 << 10,
+		MaxHeaderBytes:    s.cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)

@@ -57,6 +57,8 @@ type Options struct {
 	// AllowViolations lists "api/operation" pairs whose responses may break the contract
 	// (only for tests that provoke that on purpose).
 	AllowViolations map[string]bool
+	// RateLimits limits each tenant's requests (the test clock refills the buckets).
+	RateLimits server.RateLimits
 }
 
 // New starts a server for the APIs that define builds over a fresh store.
@@ -70,6 +72,7 @@ func New(t testing.TB, define func(st *store.Store) []apidef.API, opts Options) 
 		Seed:              42,
 		Fixtures:          opts.Fixtures,
 		BodyLimit:         opts.BodyLimit,
+		RateLimits:        opts.RateLimits,
 		ValidateResponses: true,
 		OnResponseViolation: func(apiID, op string, status int, err error) {
 			if opts.AllowViolations[apiID+"/"+op] {
