@@ -22,6 +22,9 @@ const (
 	codeForbidden       = "FORBIDDEN"
 	codeNotFound        = "NOT_FOUND"
 	codeInternal        = "INTERNAL_ERROR"
+	codeTooMany         = "TOO_MANY_REQUESTS"
+	codeTimeout         = "REQUEST_TIMEOUT"
+	codeNotImplemented  = "NOT_IMPLEMENTED"
 )
 
 var (
@@ -135,6 +138,12 @@ func (c *clock) render(r *http.Request, f *apidef.Failure) (int, any) {
 		errs = append(errs, problem(codeInternal, "", f.Message))
 	case apidef.TooLarge:
 		errs = append(errs, problem(codeInvalid, "", f.Message))
+	case apidef.TooManyRequests:
+		errs = append(errs, problem(codeTooMany, "", f.Message))
+	case apidef.RequestTimeout:
+		errs = append(errs, problem(codeTimeout, "", f.Message))
+	case apidef.NotImplemented:
+		errs = append(errs, problem(codeNotImplemented, "", f.Message))
 	default:
 		errs = append(errs, problem(codeInternal, "", f.Message))
 	}
