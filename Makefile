@@ -29,7 +29,7 @@ build:
 test: lint-go unit fuzz-smoke check-generated lint-specs
 
 unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 ## fuzz-smoke: each fuzz target for $(FUZZTIME); `make fuzz FUZZTIME=10m` runs them long
 fuzz-smoke fuzz:
