@@ -1,21 +1,32 @@
 // Package mews is paxkit's side of the Mews Connector customers API in both contract
-// revisions (mews-legacy and mews), which share one tenant set: a Mews AccessToken selects the
-// same enterprise on both. It implements Mews' body-token authentication, the Request-Id
-// header and the `{Message, RequestId}` error body. The operations themselves (issue 5) are
-// not implemented yet, so the server validates and authenticates requests and then answers
-// 501 in this format.
+// revisions (mews-legacy and mews), which share one tenant set and one customer domain
+// (package domain): a Mews AccessToken selects the same enterprise on both, and a customer
+// written through one revision reads back through the other. This package holds Mews'
+// body-token authentication, the Request-Id header, the `{Message, RequestId}` error body and
+// the two thin adapters from the generated servers to the domain.
 package mews
 
 import (
 	"crypto/subtle"
+	_ "embed"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
 
+	"github.com/paxkit/paxkit/gen/mews"
+	legacyapi "github.com/paxkit/paxkit/gen/mews-legacy"
+	"github.com/paxkit/paxkit/impl/mews/domain"
 	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/store"
+	"github.com/paxkit/paxkit/internal/validate"
 )
+
+//go:embed demo.json
+var demoJSON []byte
 
 // IDs of the two revisions; Tenancy is their shared tenant set.
 const (
@@ -37,8 +48,25 @@ const (
 	credentialAccessToken = "accessToken"
 )
 
-// Define describes both revisions to the server.
-func Define(legacySpec []byte, legacyDoc *openapi3.T, spec []byte, doc *openapi3.T) []apidef.API {
+// Ids of demo records (see demo.json), all in the gross-uk enterprise.
+const (
+	DemoLegacyJohnSmith  = "35d4b117-4e60-44a3-9580-c582117eff98"
+	DemoJohnSmith        = "fadd5bb6-b428-45d5-94f8-fd0d89fece6d"
+	DemoTheaCarbone      = "99b4f0af-9558-463b-8452-07a9bc414708"
+	DemoMergeSource      = "e11801ff-4148-4010-87f3-0d111e2893e3"
+	DemoOpenItemsHolder  = "2a1a4315-7e6f-4131-af21-402cec59b8b9"
+	DemoLegacyFileTarget = "49aaff6b-32d8-48f5-8234-ce875aefc508"
+	DemoFileTarget       = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+	DemoChain            = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
+)
+
+// Define registers the Mews domain's tables in st and describes both revisions to the server.
+func Define(st *store.Store, legacySpec []byte, legacyDoc *openapi3.T, spec []byte, doc *openapi3.T) ([]apidef.API, error) {
+	var demo store.Snapshot
+	if err := json.Unmarshal(demoJSON, &demo); err != nil {
+		return nil, fmt.Errorf("mews: demo data: %w", err)
+	}
+	svc := domain.Tables(st, func(c domain.Customer) error { return checkCustomer(doc, c) })
 	tenants := []apidef.Tenant{
 		{ID: demoGrossTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoAccessToken}},
 		{ID: demoNetTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoNetAccessToken}},
@@ -49,7 +77,6 @@ func Define(legacySpec []byte, legacyDoc *openapi3.T, spec []byte, doc *openapi3
 		CredentialsIn:  apidef.CredentialsInBody,
 		Authenticate:   authenticate,
 		Render:         render,
-		Headers:        headers,
 		TenantIdentity: tenantIdentity,
 	}
 	legacy := shared
@@ -57,6 +84,11 @@ func Define(legacySpec []byte, legacyDoc *openapi3.T, spec []byte, doc *openapi3
 	legacy.DemoCredentials = apidef.DemoCredentials{Body: map[string]any{
 		"ClientToken": DemoClientToken, "AccessToken": DemoAccessToken,
 	}}
+	legacy.Headers = headers(notDeprecated)
+	legacy.Mount = func(g *echo.Group, deps apidef.Deps) error {
+		legacyapi.RegisterHandlers(g, legacyapi.NewStrictHandler(&legacyServer{svc: svc.WithDeps(deps.Now, deps.NewID)}, nil))
+		return nil
+	}
 	current := shared
 	current.ID, current.Title, current.Spec, current.Doc = ID, "Mews Connector customers", spec, doc
 	// The shared tenant set is declared once, on the current revision.
@@ -64,7 +96,57 @@ func Define(legacySpec []byte, legacyDoc *openapi3.T, spec []byte, doc *openapi3
 	current.DemoCredentials = apidef.DemoCredentials{Body: map[string]any{
 		"ClientToken": DemoClientToken, "AccessToken": DemoAccessToken, "Client": DemoClient,
 	}}
-	return []apidef.API{legacy, current}
+	current.Headers = headers(deprecatedSince)
+	current.Mount = func(g *echo.Group, deps apidef.Deps) error {
+		mews.RegisterHandlers(g, mews.NewStrictHandler(&currentServer{svc: svc.WithDeps(deps.Now, deps.NewID)}, nil))
+		return nil
+	}
+	// The demo data is declared once too: both revisions read the same tables.
+	current.DemoState = demo
+	current.Demo = map[string]any{
+		"tenant":               demoGrossTenant,
+		"legacyJohnSmith":      DemoLegacyJohnSmith,
+		"johnSmith":            DemoJohnSmith,
+		"theaCarbone":          DemoTheaCarbone,
+		"mergeSource":          DemoMergeSource,
+		"openItemsCustomer":    DemoOpenItemsHolder,
+		"legacyFileTarget":     DemoLegacyFileTarget,
+		"fileTarget":           DemoFileTarget,
+		"chain":                DemoChain,
+		"otherTenantAccessKey": DemoNetAccessToken,
+	}
+	return []apidef.API{legacy, current}, nil
+}
+
+// deprecatedSince are the current revision's deprecated operations with the RFC 9745
+// Deprecation value (the Unix time Mews deprecated them), sent with every answer.
+func deprecatedSince(operationID string) (string, bool) {
+	switch operationID {
+	case "customersGetOpenItems":
+		return "@1731628800", true // 2024-11-15
+	case "customersMerge":
+		return "@1669852800", true // 2022-12-01
+	}
+	return "", false
+}
+
+// notDeprecated: the legacy revision predates every deprecation.
+func notDeprecated(string) (string, bool) { return "", false }
+
+// checkCustomer refuses fixture customers the current revision could not answer.
+func checkCustomer(doc *openapi3.T, c domain.Customer) error {
+	vs, err := validate.Schema(doc, "Customer", c, "")
+	if err != nil {
+		return err
+	}
+	if len(vs) > 0 {
+		parts := make([]string, len(vs))
+		for i, v := range vs {
+			parts[i] = v.Pointer + ": " + v.Message
+		}
+		return fmt.Errorf("not a valid Customer: %s", strings.Join(parts, "; "))
+	}
+	return nil
 }
 
 // tenantIdentity: an enterprise is identified by its AccessToken (the ClientToken identifies
@@ -103,9 +185,15 @@ func authenticate(_ *http.Request, body []byte, tenants []apidef.Tenant) (apidef
 	return apidef.Tenant{}, apidef.Fail(apidef.Unauthenticated, "Invalid AccessToken.")
 }
 
-// headers sends the request id on every response, as Mews does.
-func headers(r *http.Request, h http.Header) {
-	h.Set("Request-Id", apidef.RequestIDFrom(r.Context()))
+// headers sends the request id on every response, as Mews does, and the Deprecation header
+// on every answer of a deprecated operation (the operation is known once the route is).
+func headers(deprecated func(operationID string) (string, bool)) func(r *http.Request, h http.Header) {
+	return func(r *http.Request, h http.Header) {
+		h.Set("Request-Id", apidef.RequestIDFrom(r.Context()))
+		if d, ok := deprecated(apidef.OperationFrom(r.Context())); ok {
+			h.Set("Deprecation", d)
+		}
+	}
 }
 
 // errorBody is Mews' error body (Error in both contracts).

@@ -40,7 +40,11 @@ func APIs(ctx context.Context, st *store.Store) ([]apidef.API, error) {
 	}
 	byID[tomp.ID] = t
 	byID[intrepid.ID] = intrepid.Define(specs[intrepid.ID], docs[intrepid.ID])
-	for _, a := range mews.Define(specs[mews.LegacyID], docs[mews.LegacyID], specs[mews.ID], docs[mews.ID]) {
+	mewsAPIs, err := mews.Define(st, specs[mews.LegacyID], docs[mews.LegacyID], specs[mews.ID], docs[mews.ID])
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	for _, a := range mewsAPIs {
 		byID[a.ID] = a
 	}
 	byID[erin.ID] = erin.Define(specs[erin.ID], docs[erin.ID])
