@@ -19,7 +19,9 @@ func getAll(kv map[string]any) map[string]any {
 	return body(current, b)
 }
 
-func interval(start, end string) map[string]any { return map[string]any{"StartUtc": start, "EndUtc": end} }
+func interval(start, end string) map[string]any {
+	return map[string]any{"StartUtc": start, "EndUtc": end}
+}
 
 func TestGetAllValidation(t *testing.T) {
 	s := start(t, servertest.Options{})
