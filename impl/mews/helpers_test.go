@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -42,12 +43,37 @@ func loadDoc(t testing.TB, id string) ([]byte, *openapi3.T) {
 	return spec, doc
 }
 
+// contracts are both revisions' contracts, loaded once: loading a contract takes a large
+// share of a server start, and every test starts fresh servers. Servers only read them.
+type contracts struct {
+	legacySpec, spec []byte
+	legacyDoc, doc   *openapi3.T
+}
+
+var loadContracts = sync.OnceValues(func() (contracts, error) {
+	var c contracts
+	var err error
+	if c.legacySpec, err = openapi.Bytes(mews.LegacyID); err != nil {
+		return c, err
+	}
+	if c.spec, err = openapi.Bytes(mews.ID); err != nil {
+		return c, err
+	}
+	if c.legacyDoc, err = openapi.Load(context.Background(), mews.LegacyID); err != nil {
+		return c, err
+	}
+	c.doc, err = openapi.Load(context.Background(), mews.ID)
+	return c, err
+})
+
 func start(t *testing.T, opts servertest.Options) *servertest.Server {
 	t.Helper()
+	c, err := loadContracts()
+	if err != nil {
+		t.Fatal(err)
+	}
 	return servertest.New(t, func(st *store.Store) []apidef.API {
-		ls, ld := loadDoc(t, mews.LegacyID)
-		cs, cd := loadDoc(t, mews.ID)
-		apis, err := mews.Define(st, ls, ld, cs, cd)
+		apis, err := mews.Define(st, c.legacySpec, c.legacyDoc, c.spec, c.doc)
 		if err != nil {
 			t.Fatal(err)
 		}
