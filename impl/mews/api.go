@@ -71,6 +71,7 @@ func Define(st *store.Store, legacySpec []byte, legacyDoc *openapi3.T, spec []by
 		{ID: demoGrossTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoAccessToken}},
 		{ID: demoNetTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoNetAccessToken}},
 	}
+	tenants = append(tenants, otherDemoPairs()...)
 	// Both revisions speak to one Mews: same tokens, same tenants, same error format.
 	shared := apidef.API{
 		Tenancy:        Tenancy,
@@ -155,7 +156,42 @@ func tenantIdentity(t apidef.Tenant) (string, error) {
 	if _, err := apidef.CredentialsExactly(t, credentialAccessToken, credentialClientToken); err != nil {
 		return "", err
 	}
+	if e, ok := t.Properties[propertyEnterprise]; ok {
+		if name, isString := e.(string); !isString || name == "" {
+			return "", fmt.Errorf("properties.%s must be the id of the tenant whose data these tokens reach, not %v", propertyEnterprise, e)
+		}
+	}
 	return t.Credentials[credentialAccessToken], nil
+}
+
+// propertyEnterprise is the tenant property that makes a tenant a further token pair of
+// another tenant's enterprise: Mews publishes four integrations' token pairs for each demo
+// enterprise, and all four reach the same data.
+const propertyEnterprise = "enterprise"
+
+// otherDemoPairs are the other public demo token pairs (MewsSystems/gitbook-connector-api,
+// guidelines/environments.md): three more integrations on each demo enterprise, and the Net
+// enterprise's newer AccessToken for the first integration. They reach the same enterprises
+// (and data) as the seeds' pair and the Net pair.
+func otherDemoPairs() []apidef.Tenant {
+	pair := func(id, enterprise, client, access string) apidef.Tenant {
+		return apidef.Tenant{ID: id, Credentials: map[string]string{credentialClientToken: client, credentialAccessToken: access},
+			Properties: map[string]any{propertyEnterprise: enterprise}}
+	}
+	const (
+		client2 = "E916C341431C4D28A866AD200152DBD3-A046EB5583FFBE94DE1172237763712"
+		client3 = "2CC71B0660F345019882AD200155B4FE-4A1FC9080A4DD2A404734003674F77E"
+		client4 = "07AB1F14B55C49B8BDD6AD200158423B-273A4497AFF5E20566D7199DB3DC2BA"
+	)
+	return []apidef.Tenant{
+		pair("gross-uk-client-2", demoGrossTenant, client2, "CC150C355D6A4048A220AD20015483AB-B6D09C0C84B09538077CB8FFBB907B4"),
+		pair("gross-uk-client-3", demoGrossTenant, client3, "5F56B9903A834F199E28AD20015E58CA-5C6A1A00550634911534AD6A098E8B7"),
+		pair("gross-uk-client-4", demoGrossTenant, client4, "39E301DD5A1C4A569087AD20015F60DD-50DC28896E9090CCA0995C9BBD90351"),
+		pair("net-us-current", demoNetTenant, DemoClientToken, "7059D2C25BF64EA681ACAB3A00B859CC-D91BFF2B1E3047A3E0DEC1D57BE1382"),
+		pair("net-us-client-2", demoNetTenant, client2, "1AEFA58C55E74D65BDC7AD2001564C12-66633E0B736F523379B9E5966165A55"),
+		pair("net-us-client-3", demoNetTenant, client3, "682C235379B64D909941AD2001577525-BFC60A026081F1350FAA99CAB9F7510"),
+		pair("net-us-client-4", demoNetTenant, client4, "BFD4298010F54B069F3DAD20015D53EA-D5561FADFBA4EFC8EA4C179C6BC461F"),
+	}
 }
 
 // authenticate reads ClientToken and AccessToken from the JSON body (the contract validation
@@ -179,6 +215,10 @@ func authenticate(_ *http.Request, body []byte, tenants []apidef.Tenant) (apidef
 		}
 		if subtle.ConstantTimeCompare([]byte(t.Credentials[credentialClientToken]), []byte(clientToken)) != 1 {
 			return apidef.Tenant{}, apidef.Fail(apidef.Unauthenticated, "Invalid ClientToken.")
+		}
+		// A further token pair of an enterprise works on that enterprise's data.
+		if e, ok := t.Properties[propertyEnterprise].(string); ok && e != "" {
+			t.ID = e
 		}
 		return t, nil
 	}

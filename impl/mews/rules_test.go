@@ -283,3 +283,43 @@ func TestConcurrentAddsOfOneEmail(t *testing.T) {
 		t.Errorf("%d customers hold the email, want 1", n)
 	}
 }
+
+// The other public demo token pairs reach the same enterprises (and data) as the seeds' pair
+// and the Net pair; a tenant's "enterprise" property must name a tenant id.
+func TestOtherDemoPairs(t *testing.T) {
+	s := start(t, servertest.Options{})
+	tests := []struct {
+		name, client, access string
+		wantSmiths           int
+	}{
+		{"gross client 2", "E916C341431C4D28A866AD200152DBD3-A046EB5583FFBE94DE1172237763712", "CC150C355D6A4048A220AD20015483AB-B6D09C0C84B09538077CB8FFBB907B4", 3},
+		{"gross client 4", "07AB1F14B55C49B8BDD6AD200158423B-273A4497AFF5E20566D7199DB3DC2BA", "39E301DD5A1C4A569087AD20015F60DD-50DC28896E9090CCA0995C9BBD90351", 3},
+		{"net, newer token", mews.DemoClientToken, "7059D2C25BF64EA681ACAB3A00B859CC-D91BFF2B1E3047A3E0DEC1D57BE1382", 0},
+		{"net client 3", "2CC71B0660F345019882AD200155B4FE-4A1FC9080A4DD2A404734003674F77E", "682C235379B64D909941AD2001577525-BFC60A026081F1350FAA99CAB9F7510", 0},
+	}
+	for _, tc := range tests {
+		for _, r := range bothRevisions {
+			b := bodyFor(r, tc.access, map[string]any{"Name": "Smith"})
+			b["ClientToken"] = tc.client
+			resp := call(t, s, r, "search", b)
+			expect(t, resp, 200)
+			if n := len(customersOf(t, resp)); n != tc.wantSmiths {
+				t.Errorf("%s %s: %d Smiths, want %d", tc.name, r, n, tc.wantSmiths)
+			}
+		}
+	}
+	// A pair's client token belongs to it: another integration's client token is refused.
+	b := bodyFor(current, "CC150C355D6A4048A220AD20015483AB-B6D09C0C84B09538077CB8FFBB907B4", map[string]any{"Name": "Smith"})
+	expect(t, call(t, s, current, "search", b), 401)
+	// A customer added with one gross pair is read with the seeds' pair.
+	b = bodyFor(legacy, "5F56B9903A834F199E28AD20015E58CA-5C6A1A00550634911534AD6A098E8B7", map[string]any{"OverwriteExisting": false, "LastName": "Third"})
+	b["ClientToken"] = "2CC71B0660F345019882AD200155B4FE-4A1FC9080A4DD2A404734003674F77E"
+	added := customerOf(t, call(t, s, legacy, "add", b))
+	if got := getByID(t, s, current, added["Id"].(string)); got["LastName"] != "Third" {
+		t.Errorf("seeds' pair reads %v", got)
+	}
+	bad := `{"tenants":{"mews":[{"id":"a","credentials":{"clientToken":"c","accessToken":"x"},"properties":{"enterprise":7}}]}}`
+	if resp := s.Do("POST", "/_paxkit/import", nil, bad); resp.Status != 400 || !has(string(resp.Body), "properties.enterprise") {
+		t.Errorf("an enterprise property that is not a tenant id: %d %s", resp.Status, resp.Body)
+	}
+}
