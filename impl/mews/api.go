@@ -66,7 +66,7 @@ func Define(st *store.Store, legacySpec []byte, legacyDoc *openapi3.T, spec []by
 	if err := json.Unmarshal(demoJSON, &demo); err != nil {
 		return nil, fmt.Errorf("mews: demo data: %w", err)
 	}
-	svc := domain.Tables(st, func(c domain.Customer) error { return checkCustomer(doc, c) })
+	svc := domain.New(st, func(c domain.Customer) error { return checkCustomer(doc, c) })
 	tenants := []apidef.Tenant{
 		{ID: demoGrossTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoAccessToken}},
 		{ID: demoNetTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoNetAccessToken}},

@@ -321,7 +321,7 @@ func (s *Service) AddFile(tenant string, in FileInput) (string, error) {
 		if _, ok := s.t.customers.Get(tx, in.CustomerID); !ok {
 			return invalid("Invalid CustomerId.")
 		}
-		if in.CheckType && !slices.Contains(allowedFileTypes, strings.ToLower(strings.TrimSpace(in.Type))) {
+		if in.CheckType && !allowedFileType(in.Type) {
 			return refused("File type %s is not allowed.", in.Type)
 		}
 		if len(in.Data) > MaxFileSize {

@@ -43,8 +43,14 @@ func refused(format string, args ...any) *Error {
 // 10 MiB of data (about 13.4 MiB of base64) fits paxkit's default 16 MiB body limit.
 const MaxFileSize = 10 << 20
 
-// AllowedFileTypes are the MIME types the current revision accepts in addFile.
-var allowedFileTypes = []string{"application/pdf", "image/bmp", "image/gif", "image/jpeg", "image/png", "image/tiff"}
+// allowedFileType reports whether the current revision accepts the MIME type in addFile.
+func allowedFileType(mimeType string) bool {
+	switch strings.ToLower(strings.TrimSpace(mimeType)) {
+	case "application/pdf", "image/bmp", "image/gif", "image/jpeg", "image/png", "image/tiff":
+		return true
+	}
+	return false
+}
 
 // Service is the Mews customer domain on the shared store. Every operation runs in one store
 // transaction on one tenant, so it is all-or-nothing and safe under concurrent use.
@@ -55,9 +61,9 @@ type Service struct {
 	newID func() string
 }
 
-// Tables registers the domain's tables in st. checkCustomer validates customers imported from
+// New registers the domain's tables in st. checkCustomer validates customers imported from
 // fixtures (against the current revision's Customer schema).
-func Tables(st *store.Store, checkCustomer func(Customer) error) *Service {
+func New(st *store.Store, checkCustomer func(Customer) error) *Service {
 	return &Service{st: st, t: newTables(st, checkCustomer)}
 }
 
@@ -370,12 +376,10 @@ func (s *Service) Get(tenant string, ids []string) ([]Customer, error) {
 	return out, err
 }
 
-// errNotFound wraps a refusal so that callers can tell it from store failures.
-func asDomainError(err error) (*Error, bool) {
+// AsError reports whether err is a refusal of the domain (as opposed to a failure of the
+// store), and returns it.
+func AsError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
 }
-
-// AsError reports whether err is a refusal of the domain (as opposed to a failure).
-func AsError(err error) (*Error, bool) { return asDomainError(err) }
