@@ -66,7 +66,10 @@ func Define(st *store.Store, legacySpec []byte, legacyDoc *openapi3.T, spec []by
 	if err := json.Unmarshal(demoJSON, &demo); err != nil {
 		return nil, fmt.Errorf("mews: demo data: %w", err)
 	}
-	svc := domain.New(st, func(c domain.Customer) error { return checkCustomer(doc, c) })
+	svc := domain.New(st, domain.Checks{
+		Customer:    func(c domain.Customer) error { return checkSchema(doc, "Customer", c) },
+		Reservation: func(r domain.Reservation) error { return checkReservation(legacyDoc, doc, r) },
+	})
 	tenants := []apidef.Tenant{
 		{ID: demoGrossTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoAccessToken}},
 		{ID: demoNetTenant, Credentials: map[string]string{credentialClientToken: DemoClientToken, credentialAccessToken: DemoNetAccessToken}},
@@ -134,9 +137,10 @@ func deprecatedSince(operationID string) (string, bool) {
 // notDeprecated: the legacy revision predates every deprecation.
 func notDeprecated(string) (string, bool) { return "", false }
 
-// checkCustomer refuses fixture customers the current revision could not answer.
-func checkCustomer(doc *openapi3.T, c domain.Customer) error {
-	vs, err := validate.Schema(doc, "Customer", c, "")
+// checkSchema refuses fixture records a revision could not answer: v must be a valid
+// instance of the contract's schema.
+func checkSchema(doc *openapi3.T, schema string, v any) error {
+	vs, err := validate.Schema(doc, schema, v, "")
 	if err != nil {
 		return err
 	}
@@ -145,7 +149,29 @@ func checkCustomer(doc *openapi3.T, c domain.Customer) error {
 		for i, v := range vs {
 			parts[i] = v.Pointer + ": " + v.Message
 		}
-		return fmt.Errorf("not a valid Customer: %s", strings.Join(parts, "; "))
+		return fmt.Errorf("not a valid %s: %s", schema, strings.Join(parts, "; "))
+	}
+	return nil
+}
+
+// checkReservation refuses fixture reservations without customers, or whose two shapes are
+// not what each revision's Reservation schema describes.
+func checkReservation(legacyDoc, doc *openapi3.T, r domain.Reservation) error {
+	if r.ID == "" || len(r.CustomerIDs) == 0 {
+		return fmt.Errorf("a reservation needs an Id and at least one of CustomerIds")
+	}
+	for _, shape := range []struct {
+		name string
+		doc  *openapi3.T
+		raw  json.RawMessage
+	}{{"Current", doc, r.Current}, {"Legacy", legacyDoc, r.Legacy}} {
+		var v any
+		if err := json.Unmarshal(shape.raw, &v); err != nil {
+			return fmt.Errorf("%s: %w", shape.name, err)
+		}
+		if err := checkSchema(shape.doc, "Reservation", v); err != nil {
+			return fmt.Errorf("%s: %w", shape.name, err)
+		}
 	}
 	return nil
 }

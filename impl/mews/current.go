@@ -191,15 +191,22 @@ func (s *currentServer) CustomersSearch(ctx context.Context, req mews.CustomersS
 	if e := req.Body.Extent; e != nil && e.Customers != nil && !*e.Customers {
 		found = nil
 	}
-	list, err := toCurrentList(found)
-	if err != nil {
-		return nil, err
-	}
-	results := mews.CustomerSearchResults{Customers: make([]mews.CustomerSearchResult, len(list))}
+	results := mews.CustomerSearchResults{Customers: make([]mews.CustomerSearchResult, len(found))}
 	results.Documents.SetNull()
-	for i, c := range list {
+	for i, f := range found {
+		c, err := toCurrent(f.Customer)
+		if err != nil {
+			return nil, err
+		}
 		results.Customers[i] = mews.CustomerSearchResult{Customer: c}
 		results.Customers[i].Reservation.SetNull()
+		if f.Reservation != nil {
+			var res mews.Reservation
+			if err := recode(f.Reservation.Current, &res); err != nil {
+				return nil, err
+			}
+			results.Customers[i].Reservation.Set(res)
+		}
 	}
 	return mews.CustomersSearch200JSONResponse{Body: results, Headers: mews.CustomersSearch200ResponseHeaders{RequestId: requestID(ctx)}}, nil
 }

@@ -212,14 +212,21 @@ func (s *legacyServer) CustomersSearch(ctx context.Context, req legacyapi.Custom
 	if err != nil {
 		return nil, err
 	}
-	list, err := toLegacyList(found)
-	if err != nil {
-		return nil, err
-	}
-	results := legacyapi.CustomerSearchResults{Customers: make([]legacyapi.CustomerSearchResult, len(list))}
-	for i, c := range list {
+	results := legacyapi.CustomerSearchResults{Customers: make([]legacyapi.CustomerSearchResult, len(found))}
+	for i, f := range found {
+		c, err := toLegacy(f.Customer)
+		if err != nil {
+			return nil, err
+		}
 		results.Customers[i] = legacyapi.CustomerSearchResult{Customer: c}
 		results.Customers[i].Reservation.SetNull()
+		if f.Reservation != nil {
+			var res legacyapi.Reservation
+			if err := recode(f.Reservation.Legacy, &res); err != nil {
+				return nil, err
+			}
+			results.Customers[i].Reservation.Set(res)
+		}
 	}
 	return legacyapi.CustomersSearch200JSONResponse{Body: results, Headers: legacyapi.CustomersSearch200ResponseHeaders{RequestId: requestID(ctx)}}, nil
 }

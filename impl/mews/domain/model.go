@@ -1,6 +1,7 @@
 // Package domain is the one Mews customer domain behind both contract revisions (mews-legacy
 // and mews): customers with their addresses and identity documents, files attached to them,
-// their open accounting items, merge links and the enterprise's chain and exchange rates.
+// their open accounting items, merge links, current stays (reservations, from fixtures) and
+// the enterprise's chain and exchange rates.
 // Records are kept in the current revision's wire shape (what `paxkit serve` exports and what
 // fixtures contain); the two adapters in package mews translate requests and answers of each
 // revision to and from this domain.
@@ -114,6 +115,18 @@ type OpenItem struct {
 	Data                 ItemData   `json:"Data"`
 	// Original is the amount before a currency conversion (set by OpenItems, never stored).
 	Original *Amount `json:"-"`
+}
+
+// Reservation is a guest's current stay, known only from fixtures (paxkit keeps no
+// reservations of its own): the customers staying, the resource (room) assigned, and the
+// reservation as each revision shows it (the two shapes differ too much to derive one from
+// the other).
+type Reservation struct {
+	ID          string          `json:"Id"`
+	CustomerIDs []string        `json:"CustomerIds"`
+	ResourceID  *string         `json:"ResourceId"`
+	Current     json.RawMessage `json:"Current"`
+	Legacy      json.RawMessage `json:"Legacy"`
 }
 
 // Kinds of open items.

@@ -117,26 +117,43 @@ func (s *Service) Find(tenant string, f Filter, p *Page) ([]Customer, *string, e
 	return out, next, err
 }
 
+// Found is a search result: a customer and the reservation of its current stay, if any.
+type Found struct {
+	Customer    Customer
+	Reservation *Reservation
+}
+
 // Search returns the active customers whose first, last or full name contains name (ignoring
-// case); resourceID, the room of a current reservation, matches nobody because paxkit keeps
-// no reservations.
-func (s *Service) Search(tenant string, name, resourceID *string) ([]Customer, error) {
-	var out []Customer
+// case); with resourceID, only those staying on a reservation assigned to that resource.
+// Reservations come from fixtures only.
+func (s *Service) Search(tenant string, name, resourceID *string) ([]Found, error) {
+	var out []Found
 	err := s.st.View(tenant, func(tx *store.Tx) error {
+		var onResource map[string]bool
 		if resourceID != nil {
-			return nil
+			onResource = map[string]bool{}
+			for _, r := range s.t.reservations.Lookup(tx, byResource, *resourceID) {
+				for _, id := range r.CustomerIDs {
+					onResource[id] = true
+				}
+			}
 		}
 		needle := strings.ToLower(strings.TrimSpace(deref(name)))
 		for _, c := range s.t.customers.Scan(tx, byNewest, store.Query{}).Items {
-			if !c.IsActive {
+			if !c.IsActive || (onResource != nil && !onResource[c.ID]) {
 				continue
 			}
 			first := strings.ToLower(deref(c.FirstName))
 			last := strings.ToLower(c.LastName)
 			full := strings.TrimSpace(first + " " + last)
-			if needle == "" || strings.Contains(first, needle) || strings.Contains(last, needle) || strings.Contains(full, needle) {
-				out = append(out, c)
+			if needle != "" && !strings.Contains(first, needle) && !strings.Contains(last, needle) && !strings.Contains(full, needle) {
+				continue
 			}
+			f := Found{Customer: c}
+			if rs := s.t.reservations.Lookup(tx, byCustomer, c.ID); len(rs) > 0 {
+				f.Reservation = &rs[0]
+			}
+			out = append(out, f)
 		}
 		return nil
 	})

@@ -61,10 +61,10 @@ type Service struct {
 	newID func() string
 }
 
-// New registers the domain's tables in st. checkCustomer validates customers imported from
-// fixtures (against the current revision's Customer schema).
-func New(st *store.Store, checkCustomer func(Customer) error) *Service {
-	return &Service{st: st, t: newTables(st, checkCustomer)}
+// New registers the domain's tables in st. checks validate the records imported from fixtures
+// (against the contracts' schemas).
+func New(st *store.Store, checks Checks) *Service {
+	return &Service{st: st, t: newTables(st, checks)}
 }
 
 // WithDeps returns the service using the server's clock and id source.

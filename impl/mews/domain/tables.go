@@ -14,10 +14,11 @@ import (
 
 // Table names (the keys of a fixtures document's "state").
 const (
-	CustomersTable   = "mews.customers"
-	FilesTable       = "mews.files"
-	OpenItemsTable   = "mews.openItems"
-	EnterprisesTable = "mews.enterprises"
+	CustomersTable    = "mews.customers"
+	FilesTable        = "mews.files"
+	OpenItemsTable    = "mews.openItems"
+	EnterprisesTable  = "mews.enterprises"
+	ReservationsTable = "mews.reservations"
 )
 
 // Index names.
@@ -25,23 +26,31 @@ const (
 	byEmail    = "email"
 	byNewest   = "newest"
 	byCustomer = "customer"
+	byResource = "resource"
 )
 
 // tables are the domain's tables on the shared store.
 type tables struct {
-	customers   *store.Table[Customer]
-	files       *store.Table[File]
-	openItems   *store.Table[OpenItem]
-	enterprises *store.Table[Enterprise]
+	customers    *store.Table[Customer]
+	files        *store.Table[File]
+	openItems    *store.Table[OpenItem]
+	enterprises  *store.Table[Enterprise]
+	reservations *store.Table[Reservation]
 }
 
-func newTables(st *store.Store, checkCustomer func(Customer) error) tables {
+// Checks validate fixture records against the contracts.
+type Checks struct {
+	Customer    func(Customer) error
+	Reservation func(Reservation) error
+}
+
+func newTables(st *store.Store, checks Checks) tables {
 	return tables{
 		customers: store.NewTable(st, store.Config[Customer]{
 			Name:     CustomersTable,
 			ID:       func(c Customer) string { return c.ID },
 			Clone:    cloneCustomer,
-			Validate: checkCustomer,
+			Validate: checks.Customer,
 			// Emails are not unique: a merged (inactive) profile keeps its email, and Mews
 			// only refuses a taken email among the active profiles.
 			Multi: []store.Index[Customer]{{Name: byEmail, Keys: func(c Customer) []string {
@@ -76,6 +85,25 @@ func newTables(st *store.Store, checkCustomer func(Customer) error) tables {
 				return e
 			},
 			Validate: checkEnterprise,
+		}),
+		reservations: store.NewTable(st, store.Config[Reservation]{
+			Name: ReservationsTable,
+			ID:   func(r Reservation) string { return r.ID },
+			Clone: func(r Reservation) Reservation {
+				r.CustomerIDs = slices.Clone(r.CustomerIDs)
+				r.Current, r.Legacy = slices.Clone(r.Current), slices.Clone(r.Legacy)
+				return r
+			},
+			Validate: checks.Reservation,
+			Multi: []store.Index[Reservation]{
+				{Name: byCustomer, Keys: func(r Reservation) []string { return r.CustomerIDs }},
+				{Name: byResource, Keys: func(r Reservation) []string {
+					if r.ResourceID == nil {
+						return nil
+					}
+					return []string{*r.ResourceID}
+				}},
+			},
 		}),
 	}
 }
