@@ -67,7 +67,7 @@ func Define(st *store.Store, legacySpec []byte, legacyDoc *openapi3.T, spec []by
 		return nil, fmt.Errorf("mews: demo data: %w", err)
 	}
 	svc := domain.New(st, domain.Checks{
-		Customer:    func(c domain.Customer) error { return checkSchema(doc, "Customer", c) },
+		Customer:    func(c domain.Customer) error { return checkCustomer(doc, c) },
 		Reservation: func(r domain.Reservation) error { return checkReservation(legacyDoc, doc, r) },
 	})
 	tenants := []apidef.Tenant{
@@ -107,7 +107,14 @@ func Define(st *store.Store, legacySpec []byte, legacyDoc *openapi3.T, spec []by
 	}
 	// The demo data is declared once too: both revisions read the same tables.
 	current.DemoState = demo
-	current.Demo = map[string]any{
+	current.Demo = demoIDs()
+	legacy.Demo = demoIDs()
+	return []apidef.API{legacy, current}, nil
+}
+
+// demoIDs lists the demo records for the index page (each revision gets its own copy).
+func demoIDs() map[string]any {
+	return map[string]any{
 		"tenant":               demoGrossTenant,
 		"legacyJohnSmith":      DemoLegacyJohnSmith,
 		"johnSmith":            DemoJohnSmith,
@@ -119,7 +126,6 @@ func Define(st *store.Store, legacySpec []byte, legacyDoc *openapi3.T, spec []by
 		"chain":                DemoChain,
 		"otherTenantAccessKey": DemoNetAccessToken,
 	}
-	return []apidef.API{legacy, current}, nil
 }
 
 // deprecatedSince are the current revision's deprecated operations with the RFC 9745
@@ -136,6 +142,28 @@ func deprecatedSince(operationID string) (string, bool) {
 
 // notDeprecated: the legacy revision predates every deprecation.
 func notDeprecated(string) (string, bool) { return "", false }
+
+// checkCustomer refuses fixture customers the current revision could not answer. The schema
+// cannot see what the Go shape fills in for an absent member (an empty string, a zero time),
+// so those members are checked first.
+func checkCustomer(doc *openapi3.T, c domain.Customer) error {
+	var missing []string
+	for _, f := range []struct {
+		name  string
+		empty bool
+	}{
+		{"Id", c.ID == ""}, {"ChainId", c.ChainID == ""}, {"Number", c.Number == ""}, {"LastName", c.LastName == ""},
+		{"CreatedUtc", c.CreatedUtc.IsZero()}, {"UpdatedUtc", c.UpdatedUtc.IsZero()},
+	} {
+		if f.empty {
+			missing = append(missing, f.name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
+	}
+	return checkSchema(doc, "Customer", c)
+}
 
 // checkSchema refuses fixture records a revision could not answer: v must be a valid
 // instance of the contract's schema.

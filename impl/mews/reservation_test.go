@@ -92,3 +92,39 @@ func TestSearchWithReservations(t *testing.T) {
 		t.Errorf("a reservation without customers was imported: %d %s", resp.Status, resp.Body)
 	}
 }
+
+// Fixture records are checked against the contracts: what a revision could not answer is
+// refused, and nothing of a refused import is applied.
+func TestFixtureRecordsAreChecked(t *testing.T) {
+	s := start(t, servertest.Options{})
+	state := func(table string, rec any) map[string]any {
+		return map[string]any{"state": map[string]any{table: map[string]any{"gross-uk": []any{rec}}}}
+	}
+	tests := []struct {
+		name   string
+		doc    map[string]any
+		status int
+	}{
+		{"valid customer", state("mews.customers", map[string]any{"Id": "0d7f1d5e-5b1a-4f57-9f0e-5c1c2b7f9a01", "ChainId": mews.DemoChain,
+			"Number": "9", "LastName": "Fixture", "HasOtaEmail": false, "CreatedUtc": "2025-01-01T00:00:00Z", "UpdatedUtc": "2025-01-01T00:00:00Z",
+			"Classifications": []string{}, "Options": []string{}, "IsActive": true, "PreferredSpaceFeatures": []string{}}), 200},
+		{"customer without LastName", state("mews.customers", map[string]any{"Id": "0d7f1d5e-5b1a-4f57-9f0e-5c1c2b7f9a02", "ChainId": mews.DemoChain,
+			"Number": "9", "HasOtaEmail": false, "CreatedUtc": "2025-01-01T00:00:00Z", "UpdatedUtc": "2025-01-01T00:00:00Z",
+			"Classifications": []string{}, "Options": []string{}, "IsActive": true, "PreferredSpaceFeatures": []string{}}), 400},
+		{"customer with an unknown member", state("mews.customers", map[string]any{"Id": "x", "Nickname": "y"}), 400},
+		{"enterprise without rates for a code", state("mews.enterprises", map[string]any{"Id": "enterprise", "ChainId": mews.DemoChain, "Currency": "GBP", "Rates": map[string]any{"EUR": 0}}), 400},
+		{"open item of unknown kind", state("mews.openItems", map[string]any{"Id": "i", "CustomerId": mews.DemoTheaCarbone, "Kind": "Gift",
+			"Amount": map[string]any{"Currency": "GBP"}, "AccountingState": "Open", "Data": map[string]any{"Discriminator": "Other"}}), 400},
+	}
+	for _, tc := range tests {
+		resp := s.Do(http.MethodPost, "/_paxkit/import", nil, tc.doc)
+		if resp.Status != tc.status {
+			t.Errorf("%s: %d %s, want %d", tc.name, resp.Status, resp.Body, tc.status)
+		}
+	}
+	// The valid import replaced the customers table; the refused ones changed nothing after it.
+	resp := call(t, s, legacy, "getAllByIds", body(legacy, map[string]any{"CustomerIds": []string{"0d7f1d5e-5b1a-4f57-9f0e-5c1c2b7f9a01", mews.DemoTheaCarbone}}))
+	if got := ids(customersOf(t, resp)); len(got) != 1 || got[0] != "0d7f1d5e-5b1a-4f57-9f0e-5c1c2b7f9a01" {
+		t.Errorf("after the imports: %v", got)
+	}
+}
