@@ -44,7 +44,11 @@ func APIs(ctx context.Context, st *store.Store) ([]apidef.API, error) {
 		return nil, fmt.Errorf("registry: %w", err)
 	}
 	byID[intrepid.ID] = i
-	for _, a := range mews.Define(specs[mews.LegacyID], docs[mews.LegacyID], specs[mews.ID], docs[mews.ID]) {
+	mewsAPIs, err := mews.Define(st, specs[mews.LegacyID], docs[mews.LegacyID], specs[mews.ID], docs[mews.ID])
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	for _, a := range mewsAPIs {
 		byID[a.ID] = a
 	}
 	e, err := erin.Define(st, specs[erin.ID], docs[erin.ID])

@@ -212,9 +212,8 @@ func TestVendorFormatsForRefusals(t *testing.T) {
 // answer 501 in the vendor's format.
 func TestNotYetImplementedOperations(t *testing.T) {
 	s := startAll(t, servertest.Options{})
-	r := s.Do(http.MethodPost, "/mews/api/connector/v1/customers/getAll", nil,
-		fmt.Sprintf(`{"ClientToken":%q,"AccessToken":%q,"Client":"t","Extent":{"Customers":true},"Limitation":{"Count":10}}`, mews.DemoClientToken, mews.DemoAccessToken))
-	if r.Status != http.StatusNotImplemented || !strings.Contains(string(r.Body), "customersGetAll") {
+	r := s.Do(http.MethodGet, "/intrepid/bookings/5057124/Customers", map[string]string{"X-Api-Key": intrepid.DemoAPIKey}, nil)
+	if r.Status != http.StatusNotImplemented || !strings.Contains(string(r.Body), "listCustomersInContext") {
 		t.Errorf("valid authenticated request to an unimplemented operation: %d %s", r.Status, r.Body)
 	}
 }

@@ -1,0 +1,361 @@
+package domain
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paxkit/paxkit/internal/store"
+)
+
+// Interval is a time interval, inclusive at both ends (Mews' serialization rule).
+type Interval struct {
+	Start, End time.Time
+}
+
+func (i *Interval) contains(t time.Time) bool {
+	return i == nil || (!t.Before(i.Start) && !t.After(i.End))
+}
+
+// Activity states.
+const (
+	Active  = "Active"
+	Deleted = "Deleted"
+)
+
+// Filter selects customers. A nil slice does not filter; the values of one slice are
+// alternatives (OR) and the filters combine with AND. Emails and names match ignoring case.
+type Filter struct {
+	IDs, Emails, FirstNames, LastNames, LoyaltyCodes, CompanyIDs, ChainIDs []string
+	Created, Updated, Deleted                                              *Interval
+	// States are the activity states returned; nil returns every customer.
+	States []string
+}
+
+// Page asks for at most Count customers after the customer Cursor (newest first).
+type Page struct {
+	Count  int
+	Cursor *string
+}
+
+func (f Filter) matches(c Customer) bool {
+	state := Active
+	if !c.IsActive {
+		state = Deleted
+	}
+	switch {
+	case f.States != nil && !slices.Contains(f.States, state):
+		return false
+	case f.IDs != nil && !slices.Contains(f.IDs, c.ID):
+		return false
+	case f.Emails != nil && !containsFold(f.Emails, deref(c.Email)):
+		return false
+	case f.FirstNames != nil && !containsFold(f.FirstNames, deref(c.FirstName)):
+		return false
+	case f.LastNames != nil && !containsFold(f.LastNames, c.LastName):
+		return false
+	case f.LoyaltyCodes != nil && !slices.Contains(f.LoyaltyCodes, deref(c.LoyaltyCode)):
+		return false
+	case f.CompanyIDs != nil && !slices.Contains(f.CompanyIDs, deref(c.CompanyID)):
+		return false
+	case f.ChainIDs != nil && len(f.ChainIDs) > 0 && !slices.Contains(f.ChainIDs, c.ChainID):
+		return false
+	case !f.Created.contains(c.CreatedUtc), !f.Updated.contains(c.UpdatedUtc):
+		return false
+	case f.Deleted != nil && (c.IsActive || !f.Deleted.contains(c.UpdatedUtc)):
+		// A deleted (merged) profile's last update is its deletion.
+		return false
+	}
+	return true
+}
+
+func containsFold(list []string, v string) bool {
+	if v == "" {
+		return false
+	}
+	for _, x := range list {
+		if strings.EqualFold(strings.TrimSpace(x), strings.TrimSpace(v)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Find returns the matching customers newest first (by CreatedUtc, then Id). With a page, at
+// most Count of them, strictly after the customer named by the cursor, and the cursor of the
+// last one returned (nil when none); a cursor naming no customer is refused.
+func (s *Service) Find(tenant string, f Filter, p *Page) ([]Customer, *string, error) {
+	var (
+		out  []Customer
+		next *string
+	)
+	err := s.st.View(tenant, func(tx *store.Tx) error {
+		q := store.Query{}
+		if p != nil && p.Cursor != nil {
+			c, ok := s.t.customers.Get(tx, *p.Cursor)
+			if !ok {
+				return invalid("Invalid Limitation.Cursor: it names no customer.")
+			}
+			q.After = &store.Position{Key: newestKey(c), ID: c.ID}
+		}
+		for _, c := range s.t.customers.Scan(tx, byNewest, q).Items {
+			if !f.matches(c) {
+				continue
+			}
+			out = append(out, c)
+			if p != nil && len(out) == p.Count {
+				break
+			}
+		}
+		if p != nil && len(out) > 0 {
+			id := out[len(out)-1].ID
+			next = &id
+		}
+		return nil
+	})
+	return out, next, err
+}
+
+// Found is a search result: a customer and the reservation of its current stay, if any.
+type Found struct {
+	Customer    Customer
+	Reservation *Reservation
+}
+
+// Search returns the active customers whose first, last or full name contains name (ignoring
+// case); with resourceID, only those staying on a reservation assigned to that resource.
+// Reservations come from fixtures only.
+func (s *Service) Search(tenant string, name, resourceID *string) ([]Found, error) {
+	var out []Found
+	err := s.st.View(tenant, func(tx *store.Tx) error {
+		var onResource map[string]bool
+		if resourceID != nil {
+			onResource = map[string]bool{}
+			for _, r := range s.t.reservations.Lookup(tx, byResource, *resourceID) {
+				for _, id := range r.CustomerIDs {
+					onResource[id] = true
+				}
+			}
+		}
+		needle := strings.ToLower(strings.TrimSpace(deref(name)))
+		for _, c := range s.t.customers.Scan(tx, byNewest, store.Query{}).Items {
+			if !c.IsActive || (onResource != nil && !onResource[c.ID]) {
+				continue
+			}
+			first := strings.ToLower(deref(c.FirstName))
+			last := strings.ToLower(c.LastName)
+			full := strings.TrimSpace(first + " " + last)
+			if needle != "" && !strings.Contains(first, needle) && !strings.Contains(last, needle) && !strings.Contains(full, needle) {
+				continue
+			}
+			f := Found{Customer: c}
+			if rs := s.t.reservations.Lookup(tx, byCustomer, c.ID); len(rs) > 0 {
+				f.Reservation = &rs[0]
+			}
+			out = append(out, f)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// OpenItems returns the open items of each customer, converted to currency when it is given
+// (with the enterprise's exchange rates). Unknown customers and currencies are refused.
+func (s *Service) OpenItems(tenant string, ids []string, currency *string) (map[string][]OpenItem, error) {
+	out := map[string][]OpenItem{}
+	err := s.st.View(tenant, func(tx *store.Tx) error {
+		ent := s.enterprise(tx)
+		for _, id := range ids {
+			if _, ok := s.t.customers.Get(tx, id); !ok {
+				return invalid("Invalid CustomerIds: %s is not a customer of the enterprise.", id)
+			}
+			items := []OpenItem{}
+			for _, it := range s.t.openItems.Lookup(tx, byCustomer, id) {
+				if it.AccountingState != "Open" {
+					continue
+				}
+				orig := it.Amount
+				it.Original = &orig
+				if currency != nil {
+					conv, err := convert(ent, it.Amount, strings.ToUpper(*currency))
+					if err != nil {
+						return err
+					}
+					it.Amount = conv
+				}
+				items = append(items, it)
+			}
+			out[id] = items
+		}
+		return nil
+	})
+	return out, err
+}
+
+// convert converts an amount with the enterprise's rates (units of each currency per unit
+// of the accounting currency), rounding to cents.
+func convert(ent Enterprise, a Amount, to string) (Amount, error) {
+	rate := func(code string) (float64, bool) {
+		if code == ent.Currency {
+			return 1, true
+		}
+		r, ok := ent.Rates[code]
+		return r, ok
+	}
+	rt, ok := rate(to)
+	if !ok {
+		return a, invalid("Invalid Currency: %s has no exchange rate in the enterprise.", to)
+	}
+	rf, ok := rate(a.Currency)
+	if !ok {
+		return a, invalid("Invalid Currency: the item currency %s has no exchange rate in the enterprise.", a.Currency)
+	}
+	f := rt / rf
+	out := Amount{Currency: to, NetValue: scaled(a.NetValue, f), GrossValue: scaled(a.GrossValue, f)}
+	for _, t := range a.TaxValues {
+		out.TaxValues = append(out.TaxValues, TaxValue{Code: t.Code, Value: cents(t.Value * f)})
+	}
+	return out, nil
+}
+
+func cents(v float64) float64 { return math.Round(v*100) / 100 }
+
+func scaled(v *float64, f float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	return ptr(cents(*v * f))
+}
+
+// Merge merges source into target: the source's files and open items move to the target, the
+// target's empty profile fields are filled from the source (never overwritten), and the
+// source becomes inactive with MergeTargetId. Merging the same pair again changes nothing.
+func (s *Service) Merge(tenant, sourceID, targetID string) error {
+	return s.st.Update(tenant, func(tx *store.Tx) error {
+		src, ok := s.t.customers.Get(tx, sourceID)
+		if !ok {
+			return invalid("Invalid SourceCustomerId.")
+		}
+		tgt, ok := s.t.customers.Get(tx, targetID)
+		if !ok {
+			return invalid("Invalid TargetCustomerId.")
+		}
+		if src.ID == tgt.ID {
+			return refused("A customer cannot be merged into itself.")
+		}
+		if deref(src.MergeTargetID) == tgt.ID {
+			return nil
+		}
+		if !src.IsActive {
+			return refused("The source customer was already merged or deleted.")
+		}
+		if !tgt.IsActive {
+			return refused("The target customer was merged or deleted.")
+		}
+		now := s.now()
+		for _, f := range s.t.files.Lookup(tx, byCustomer, src.ID) {
+			f.CustomerID = tgt.ID
+			if err := s.t.files.Put(tx, f); err != nil {
+				return err
+			}
+		}
+		for _, it := range s.t.openItems.Lookup(tx, byCustomer, src.ID) {
+			it.CustomerID = tgt.ID
+			if err := s.t.openItems.Put(tx, it); err != nil {
+				return err
+			}
+		}
+		fillEmpty(&tgt, src)
+		tgt.UpdatedUtc = now
+		src.IsActive = false
+		src.ActivityState = ptr(Deleted)
+		src.MergeTargetID = ptr(tgt.ID)
+		src.UpdatedUtc = now
+		if err := s.t.customers.Put(tx, tgt); err != nil {
+			return err
+		}
+		return s.t.customers.Put(tx, src)
+	})
+}
+
+// fillEmpty fills the target's empty fields from the source.
+func fillEmpty(t *Customer, s Customer) {
+	for _, f := range []struct{ dst, src **string }{
+		{&t.Title, &s.Title}, {&t.Sex, &s.Sex}, {&t.FirstName, &s.FirstName}, {&t.SecondLastName, &s.SecondLastName},
+		{&t.NationalityCode, &s.NationalityCode}, {&t.PreferredLanguageCode, &s.PreferredLanguageCode},
+		{&t.LanguageCode, &s.LanguageCode}, {&t.BirthDate, &s.BirthDate}, {&t.BirthPlace, &s.BirthPlace},
+		{&t.Occupation, &s.Occupation}, {&t.Email, &s.Email}, {&t.Phone, &s.Phone},
+		{&t.TaxIdentificationNumber, &s.TaxIdentificationNumber}, {&t.LoyaltyCode, &s.LoyaltyCode},
+		{&t.AccountingCode, &s.AccountingCode}, {&t.BillingCode, &s.BillingCode}, {&t.Notes, &s.Notes},
+		{&t.CarRegistrationNumber, &s.CarRegistrationNumber}, {&t.DietaryRequirements, &s.DietaryRequirements},
+		{&t.ItalianDestinationCode, &s.ItalianDestinationCode}, {&t.ItalianFiscalCode, &s.ItalianFiscalCode},
+		{&t.CompanyID, &s.CompanyID},
+	} {
+		if blankToNil(*f.dst) == nil && blankToNil(*f.src) != nil {
+			*f.dst = *f.src
+		}
+	}
+	for _, d := range []struct{ dst, src **IdentityDocument }{
+		{&t.Passport, &s.Passport}, {&t.IdentityCard, &s.IdentityCard}, {&t.Visa, &s.Visa}, {&t.DriversLicense, &s.DriversLicense},
+	} {
+		if *d.dst == nil && *d.src != nil {
+			doc := **d.src
+			doc.CustomerID = t.ID
+			*d.dst = &doc
+		}
+	}
+	if t.Address == nil && s.Address != nil {
+		a := *s.Address
+		t.Address = &a
+		t.AddressID = &a.ID
+	}
+	if len(t.Classifications) == 0 {
+		t.Classifications = slices.Clone(s.Classifications)
+	}
+	if len(t.Options) == 0 {
+		t.Options = slices.Clone(s.Options)
+	}
+	if len(t.PreferredSpaceFeatures) == 0 {
+		t.PreferredSpaceFeatures = slices.Clone(s.PreferredSpaceFeatures)
+	}
+}
+
+// FileInput is customers/addFile.
+type FileInput struct {
+	CustomerID string
+	Name, Type string
+	Data       []byte
+	// CheckType refuses MIME types outside the allowed list (the current revision documents
+	// the list; the legacy one does not).
+	CheckType bool
+}
+
+// AddFile keeps a file on the customer and returns its id.
+func (s *Service) AddFile(tenant string, in FileInput) (string, error) {
+	var id string
+	err := s.st.Update(tenant, func(tx *store.Tx) error {
+		if _, ok := s.t.customers.Get(tx, in.CustomerID); !ok {
+			return invalid("Invalid CustomerId.")
+		}
+		if in.CheckType && !allowedFileType(in.Type) {
+			return refused("File type %s is not allowed.", in.Type)
+		}
+		if len(in.Data) > MaxFileSize {
+			return refused("The file is too large: at most %d bytes are accepted.", MaxFileSize)
+		}
+		id = s.newID()
+		return s.t.files.Put(tx, File{ID: id, CustomerID: in.CustomerID, Name: in.Name, Type: in.Type, Data: in.Data, CreatedUtc: s.now()})
+	})
+	return id, err
+}
+
+// Files returns the files attached to a customer.
+func (s *Service) Files(tenant, customerID string) ([]File, error) {
+	var out []File
+	err := s.st.View(tenant, func(tx *store.Tx) error {
+		out = s.t.files.Lookup(tx, byCustomer, customerID)
+		return nil
+	})
+	return out, err
+}
