@@ -211,7 +211,16 @@ func TestVendorFormatsForRefusals(t *testing.T) {
 // Operations paxkit does not implement yet are still validated and authenticated, then
 // answer 501 in the vendor's format.
 func TestNotYetImplementedOperations(t *testing.T) {
-	s := startAll(t, servertest.Options{})
+	// Every built-in API is implemented now; an API without Mount stands for the next one.
+	s := servertest.New(t, func(st *store.Store) []apidef.API {
+		apis := all(t)(st)
+		for i := range apis {
+			if apis[i].ID == intrepid.ID {
+				apis[i].Mount = nil
+			}
+		}
+		return apis
+	}, servertest.Options{})
 	r := s.Do(http.MethodGet, "/intrepid/bookings/5057124/Customers", map[string]string{"X-Api-Key": intrepid.DemoAPIKey}, nil)
 	if r.Status != http.StatusNotImplemented || !strings.Contains(string(r.Body), "listCustomersInContext") {
 		t.Errorf("valid authenticated request to an unimplemented operation: %d %s", r.Status, r.Body)
