@@ -1,0 +1,6 @@
+package conformance_test
+
+import "github.com/paxkit/paxkit/conformance"
+
+// testGenerator is the positive-case generator the tests use (nil until mock's lands).
+var testGenerator func(seed uint64) conformance.ValueGenerator
