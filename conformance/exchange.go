@@ -61,17 +61,17 @@ func (r Request) Curl() string {
 	return b.String()
 }
 
-// shellQuote quotes s for POSIX shells: single quotes, with each ' written as '\''.
+// shellQuote quotes s for POSIX shells: single quotes, with each ' written as '\”.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // outgoing is a request the checker is about to send.
 type outgoing struct {
-	method string
-	url    string
-	header http.Header
-	body   []byte
+	method  string
+	url     string
+	header  http.Header
+	body    []byte
 	hasBody bool
 }
 

@@ -95,7 +95,7 @@ func (r *runner) generateParams(g ValueGenerator, o *operation, c *call) error {
 func describeSchemaErr(err error) []string {
 	var out []string
 	for _, e := range flattenErr(err) {
-		out = append(out, describeLeaf(e))
+		out = append(out, describeLeaves(e)...)
 	}
 	return out
 }

@@ -420,23 +420,67 @@ func describeResponseError(err error, resp *received) []string {
 			continue
 		}
 		for _, sub := range flattenErr(re.Err) {
-			out = append(out, reason+": "+describeLeaf(sub))
+			for _, leaf := range describeLeaves(sub) {
+				out = append(out, reason+": "+leaf)
+			}
 		}
 	}
 	sort.Strings(out)
 	return out
 }
 
-func describeLeaf(err error) string {
+// describeLeaves says where and why a value broke its schema. A value failing an allOf fails
+// because of its parts, which kin-openapi keeps as the error's origin: those are reported
+// instead of the summary, so the message names the member that is wrong.
+func describeLeaves(err error) []string {
 	var se *openapi3.SchemaError
-	if errors.As(err, &se) {
-		ptr := pointerString(se.JSONPointer())
-		if ptr == "" {
-			ptr = "/"
-		}
-		return fmt.Sprintf("at %s: %s", ptr, se.Reason)
+	if !errors.As(err, &se) {
+		return []string{err.Error()}
 	}
-	return err.Error()
+	if se.SchemaField == "allOf" && se.Origin != nil {
+		var out []string
+		for _, e := range flattenAll(se.Origin) {
+			var inner *openapi3.SchemaError
+			if errors.As(e, &inner) {
+				out = append(out, describeLeaves(inner)...)
+			}
+		}
+		if len(out) > 0 {
+			return out
+		}
+	}
+	ptr := pointerString(se.JSONPointer())
+	if ptr == "" {
+		ptr = "/"
+	}
+	return []string{fmt.Sprintf("at %s: %s", ptr, se.Reason)}
+}
+
+// flattenAll expands every kind of multi-error kin-openapi wraps origins in.
+func flattenAll(err error) []error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case openapi3.MultiError:
+		var out []error
+		for _, x := range e {
+			out = append(out, flattenAll(x)...)
+		}
+		return out
+	case interface{ Unwrap() []error }:
+		var out []error
+		for _, x := range e.Unwrap() {
+			out = append(out, flattenAll(x)...)
+		}
+		return out
+	case *openapi3.SchemaError:
+		return []error{e}
+	case interface{ Unwrap() error }:
+		if inner := e.Unwrap(); inner != nil {
+			return flattenAll(inner)
+		}
+	}
+	return []error{err}
 }
 
 func flattenErr(err error) []error {

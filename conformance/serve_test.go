@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/paxkit/paxkit/conformance"
+	"github.com/paxkit/paxkit/impl/tomp"
 	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/registry"
 	"github.com/paxkit/paxkit/internal/servertest"
@@ -76,4 +79,31 @@ func ran(r *conformance.Report, c conformance.Check) bool {
 		}
 	}
 	return false
+}
+
+func tompDoc(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi.Load(context.Background(), "tomp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func tompProfile(t *testing.T) conformance.Profile {
+	t.Helper()
+	return conformance.Profile{Headers: map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en-GB"}}
+}
+
+// runTOMP runs every check against a TOMP endpoint.
+func runTOMP(t *testing.T, base string) *conformance.Report {
+	t.Helper()
+	report, err := conformance.Run(context.Background(), conformance.Config{
+		Doc: tompDoc(t), BaseURL: base, Profile: tompProfile(t), Seed: 1, MaxCases: 3, MaxTime: 5 * time.Second,
+		NewGenerator: testGenerator,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return report
 }

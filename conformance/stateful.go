@@ -342,7 +342,14 @@ func compareReadBack(written, read any, member string) []string {
 		for _, p := range sortedKeys(wl) {
 			got, present := rl[p]
 			if !present {
-				continue // a read may show less than the write answered
+				// A read may show less than the write answered (a summary), but when it shows
+				// the member the value belongs to, the value must be there.
+				if top := topMember(p); top != "" {
+					if _, shown := cand[top]; shown {
+						diffs = append(diffs, fmt.Sprintf("read back no %s, but the write answered %s (stale or lost write)", p, show(wl[p])))
+					}
+				}
+				continue
 			}
 			if !sameJSON(wl[p], got) {
 				diffs = append(diffs, fmt.Sprintf("read back %s = %s, but the write answered %s (stale or lost write)", p, show(got), show(wl[p])))
@@ -356,4 +363,14 @@ func compareReadBack(written, read any, member string) []string {
 		}
 	}
 	return best
+}
+
+// topMember is the first token of a pointer with more than one token ("" otherwise): the
+// object member a nested value belongs to.
+func topMember(pointer string) string {
+	parts := strings.SplitN(strings.TrimPrefix(pointer, "/"), "/", 2)
+	if len(parts) < 2 {
+		return ""
+	}
+	return unescapeToken(parts[0])
 }
