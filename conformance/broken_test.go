@@ -127,8 +127,8 @@ func staleReads() breakage {
 // asserts the break is reported, with a message that says what is wrong.
 func TestReportsEachKindOfBreak(t *testing.T) {
 	tests := []struct {
-		name  string
-		brk   breakage
+		name string
+		brk  breakage
 		// check is the check that must report it ("" any: a broken GET is usually met in the
 		// stateful sequence, where the account exists).
 		check conformance.Check
