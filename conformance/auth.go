@@ -1,6 +1,9 @@
 package conformance
 
-import "fmt"
+import (
+	"fmt"
+	"net/http"
+)
 
 // auth calls every secured operation without credentials and with wrong ones; both must be
 // refused with a documented 4xx.
@@ -14,6 +17,14 @@ func (r *runner) auth() {
 			r.emit(skipped(o, CheckAuth, "credentials", "the profile holds none of the credentials the spec declares"))
 			continue
 		}
+		// The profile's own credentials must work: otherwise every other case only ever meets
+		// the 401 and a run with a wrong profile would look green.
+		ok := r.do(r.newCall(o))
+		var refused []string
+		if ok.resp != nil && ok.resp.status == http.StatusUnauthorized {
+			refused = append(refused, "refused the profile's credentials with 401: check the profile (--profile, --header, --query, --body-field)")
+		}
+		r.emit(result(o, CheckAuth, "with the profile's credentials", []exchangeResult{ok}, refused...))
 		for _, tc := range []struct {
 			name string
 			set  func(c *call)

@@ -128,7 +128,7 @@ type junitCase struct {
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
+	Text    string `xml:",cdata"`
 }
 
 type junitSkipped struct {
@@ -153,7 +153,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 		switch res.Status {
 		case Failed:
 			s.Failures++
-			c.Failure = &junitFailure{Message: firstLine(res.Problems), Type: string(res.Check), Text: failureText(res)}
+			c.Failure = &junitFailure{Message: firstLine(res.Problems), Type: string(res.Check), Text: xmlText(failureText(res))}
 		case Skipped:
 			s.Skipped++
 			c.Skipped = &junitSkipped{Message: res.Reason}
@@ -304,4 +304,19 @@ func cellText(c *tally) string {
 		s += fmt.Sprintf("+%d skipped", c.skipped)
 	}
 	return s
+}
+
+// xmlText replaces what XML 1.0 cannot hold (control characters a response body may contain)
+// with U+FFFD: CDATA sections are written as is, and one such byte would make the whole
+// report unreadable to JUnit viewers.
+func xmlText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return r
+		case r < 0x20, r == 0xFFFE, r == 0xFFFF, r >= 0xD800 && r <= 0xDFFF:
+			return '\uFFFD'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
 }
