@@ -39,11 +39,11 @@ func ParseProfile(data []byte) (Profile, error) {
 		}
 		return Profile{}, fmt.Errorf("profile: %w", err)
 	}
-	body, err := jsonCompatible(p.Body)
-	if err != nil {
-		return Profile{}, fmt.Errorf("profile: body: %w", err)
-	}
-	if body != nil {
+	if p.Body != nil {
+		body, err := jsonCompatible(p.Body)
+		if err != nil {
+			return Profile{}, fmt.Errorf("profile: body: %w", err)
+		}
 		p.Body = body.(map[string]any)
 	}
 	return p, nil
