@@ -3,6 +3,7 @@ module github.com/paxkit/paxkit
 go 1.26.8
 
 require (
+	github.com/brianvoe/gofakeit/v7 v7.18.1
 	github.com/getkin/kin-openapi v0.152.0
 	github.com/google/btree v1.1.3
 	github.com/google/uuid v1.6.0

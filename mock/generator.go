@@ -1,0 +1,578 @@
+// Package mock answers any OpenAPI 3.0 operation with data that looks like the real API's:
+// names that are names, ISO codes, valid emails, UTC timestamps, consistent ids. The
+// Generator makes one value valid against one schema; the Responder (responder.go) picks a
+// documented example or a generated body for an operation.
+package mock
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/paxkit/paxkit/openapi"
+)
+
+// Direction says which side of the exchange a value is for: Request values never contain
+// readOnly properties, Response values never contain writeOnly properties.
+type Direction int
+
+const (
+	Request Direction = iota
+	Response
+)
+
+// maxDepth bounds recursion through nested and self-referencing schemas: below it only
+// required properties and the minimum number of items are generated.
+const maxDepth = 8
+
+// attempts is how often Value regenerates a value that fails validation (a pattern the faker
+// could not satisfy with the length limits, a oneOf that matched two branches, ...).
+const attempts = 16
+
+// optionalChance is the probability that an optional property is present.
+const optionalChance = 0.8
+
+// nullChance is the probability that a nullable value is null.
+const nullChance = 0.1
+
+// Generator makes values valid against a schema; deterministic for a seed; NOT safe for
+// concurrent use (make one per goroutine / per request).
+type Generator struct {
+	f        *gofakeit.Faker
+	patterns map[string]*regexp.Regexp
+	merged   map[*openapi3.Schema]*openapi3.Schema
+	opts     []openapi3.SchemaValidationOption
+}
+
+// NewGenerator returns a generator whose output depends only on seed and the calls made.
+// Unlike gofakeit.New, seed 0 is a seed like any other, not a request for randomness.
+func NewGenerator(seed uint64) *Generator {
+	return &Generator{
+		f:        gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false),
+		patterns: map[string]*regexp.Regexp{},
+		merged:   map[*openapi3.Schema]*openapi3.Schema{},
+		opts:     []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(openapi.Formats())},
+	}
+}
+
+// Reseed restarts the generator's random sequence as if it had been made by NewGenerator(seed),
+// keeping its caches; the mock reuses one generator per request this way.
+func (g *Generator) Reseed(seed uint64) {
+	g.f = gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false)
+}
+
+// Value returns a value valid against s (objects as map[string]any, arrays []any, numbers
+// float64/int64, strings, bools, nil) — name is the property or parameter name, used to pick a
+// realistic faker (firstName, Email, CountryCode, ...).
+func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (any, error) {
+	if s == nil || s.Value == nil {
+		return nil, fmt.Errorf("mock: generate %q: no schema", name)
+	}
+	var last error
+	for range attempts {
+		v := g.gen(s.Value, dir, name, 0)
+		if err := g.check(s.Value, v, dir); err != nil {
+			last = err
+			continue
+		}
+		return v, nil
+	}
+	return nil, fmt.Errorf("mock: generate %q: no valid value in %d attempts: %w", name, attempts, last)
+}
+
+// check validates v against s the way paxkit's server does: the document's formats, and
+// readOnly/writeOnly by direction.
+func (g *Generator) check(s *openapi3.Schema, v any, dir Direction) error {
+	opts := append(slices.Clip(g.opts), openapi3.VisitAsRequest())
+	if dir == Response {
+		opts = append(slices.Clip(g.opts), openapi3.VisitAsResponse())
+	}
+	return s.VisitJSON(v, opts...)
+}
+
+func (g *Generator) chance(p float64) bool { return g.f.Float64() < p }
+
+func (g *Generator) gen(s *openapi3.Schema, dir Direction, name string, depth int) any {
+	if len(s.AllOf) > 0 {
+		s = g.mergeAllOf(s)
+	}
+	if s.Nullable && (depth > maxDepth || g.chance(nullChance)) {
+		return nil
+	}
+	if len(s.OneOf) > 0 {
+		return g.oneOf(s, dir, name, depth)
+	}
+	if len(s.AnyOf) > 0 {
+		branch := s.AnyOf[g.f.IntN(len(s.AnyOf))]
+		if branch != nil && branch.Value != nil {
+			// The value must satisfy the schema's own keywords and the branch: merge them.
+			own := *s
+			own.AnyOf = nil
+			return g.gen(&openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: &own}, branch}}, dir, name, depth)
+		}
+	}
+	if len(s.Enum) > 0 {
+		return s.Enum[g.f.IntN(len(s.Enum))]
+	}
+	switch schemaType(s) {
+	case openapi3.TypeObject:
+		return g.object(s, dir, depth)
+	case openapi3.TypeArray:
+		return g.array(s, dir, name, depth)
+	case openapi3.TypeString:
+		return g.str(s, name)
+	case openapi3.TypeInteger:
+		return g.integer(s, name)
+	case openapi3.TypeNumber:
+		return g.number(s, name)
+	case openapi3.TypeBoolean:
+		return g.f.Bool()
+	case "":
+		// An empty schema accepts anything; a word is the least surprising value.
+		return strings.ToLower(g.f.Word())
+	}
+	return nil
+}
+
+// schemaType is the schema's type, inferred from its keywords when it declares none.
+func schemaType(s *openapi3.Schema) string {
+	if s.Type != nil && len(*s.Type) > 0 {
+		return (*s.Type)[0]
+	}
+	switch {
+	case len(s.Properties) > 0 || s.AdditionalProperties.Schema != nil || s.MinProps > 0:
+		return openapi3.TypeObject
+	case s.Items != nil:
+		return openapi3.TypeArray
+	case s.Pattern != "" || s.Format != "" || s.MinLength > 0 || s.MaxLength != nil:
+		return openapi3.TypeString
+	case s.Min != nil || s.Max != nil || s.MultipleOf != nil:
+		return openapi3.TypeNumber
+	}
+	return ""
+}
+
+// oneOf tries the branches in random order until a value matches exactly one of them (what
+// oneOf means), setting the discriminator property to the branch's mapping name if there is one.
+func (g *Generator) oneOf(s *openapi3.Schema, dir Direction, name string, depth int) any {
+	order := make([]int, len(s.OneOf))
+	for i := range order {
+		order[i] = i
+	}
+	g.f.ShuffleAnySlice(order)
+	var last any
+	for _, i := range order {
+		branch := s.OneOf[i]
+		if branch == nil || branch.Value == nil {
+			continue
+		}
+		own := *s
+		own.OneOf = nil
+		v := g.gen(&openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: &own}, branch}}, dir, name, depth)
+		if d := s.Discriminator; d != nil {
+			if obj, ok := v.(map[string]any); ok {
+				obj[d.PropertyName] = discriminatorValue(d, branch)
+			}
+		}
+		last = v
+		if g.check(s, v, dir) == nil {
+			return v
+		}
+	}
+	return last
+}
+
+// discriminatorValue is the mapping key that names branch, else the last segment of its $ref.
+func discriminatorValue(d *openapi3.Discriminator, branch *openapi3.SchemaRef) string {
+	keys := make([]string, 0, len(d.Mapping))
+	for k := range d.Mapping {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if d.Mapping[k].Ref == branch.Ref {
+			return k
+		}
+	}
+	return branch.Ref[strings.LastIndex(branch.Ref, "/")+1:]
+}
+
+// mergeAllOf folds the allOf branches into one schema with the intersection of their
+// constraints, which is what a value must satisfy. Results are cached per schema.
+func (g *Generator) mergeAllOf(s *openapi3.Schema) *openapi3.Schema {
+	if m, ok := g.merged[s]; ok {
+		return m
+	}
+	m := *s
+	m.AllOf = nil
+	m.Properties = maps(s.Properties)
+	for _, ref := range s.AllOf {
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		b := ref.Value
+		if len(b.AllOf) > 0 {
+			b = g.mergeAllOf(b)
+		}
+		mergeInto(&m, b)
+	}
+	g.merged[s] = &m
+	return &m
+}
+
+func maps(p openapi3.Schemas) openapi3.Schemas {
+	out := make(openapi3.Schemas, len(p))
+	for k, v := range p {
+		out[k] = v
+	}
+	return out
+}
+
+// mergeInto tightens m by b. Nullability stays m's own: kin-openapi accepts null for an allOf
+// only when the outer schema is nullable.
+func mergeInto(m, b *openapi3.Schema) {
+	if m.Type == nil || len(*m.Type) == 0 {
+		m.Type = b.Type
+	}
+	if m.Format == "" {
+		m.Format = b.Format
+	}
+	if m.Pattern == "" {
+		m.Pattern = b.Pattern
+	}
+	if len(m.Enum) == 0 {
+		m.Enum = b.Enum
+	}
+	if m.Items == nil {
+		m.Items = b.Items
+	}
+	if len(b.OneOf) > 0 && len(m.OneOf) == 0 {
+		m.OneOf, m.Discriminator = b.OneOf, b.Discriminator
+	}
+	if len(b.AnyOf) > 0 && len(m.AnyOf) == 0 {
+		m.AnyOf = b.AnyOf
+	}
+	m.ReadOnly = m.ReadOnly || b.ReadOnly
+	m.WriteOnly = m.WriteOnly || b.WriteOnly
+	m.UniqueItems = m.UniqueItems || b.UniqueItems
+	m.Min, m.ExclusiveMin = tighterMin(m.Min, m.ExclusiveMin, b.Min, b.ExclusiveMin)
+	m.Max, m.ExclusiveMax = tighterMax(m.Max, m.ExclusiveMax, b.Max, b.ExclusiveMax)
+	if m.MultipleOf == nil {
+		m.MultipleOf = b.MultipleOf
+	}
+	m.MinLength = max(m.MinLength, b.MinLength)
+	m.MaxLength = minPtr(m.MaxLength, b.MaxLength)
+	m.MinItems = max(m.MinItems, b.MinItems)
+	m.MaxItems = minPtr(m.MaxItems, b.MaxItems)
+	m.MinProps = max(m.MinProps, b.MinProps)
+	m.MaxProps = minPtr(m.MaxProps, b.MaxProps)
+	for _, r := range b.Required {
+		if !slices.Contains(m.Required, r) {
+			m.Required = append(m.Required, r)
+		}
+	}
+	for k, v := range b.Properties {
+		if have, ok := m.Properties[k]; ok && have != v {
+			m.Properties[k] = &openapi3.SchemaRef{Value: &openapi3.Schema{AllOf: openapi3.SchemaRefs{have, v}}}
+			continue
+		}
+		m.Properties[k] = v
+	}
+	if m.AdditionalProperties.Schema == nil && m.AdditionalProperties.Has == nil {
+		m.AdditionalProperties = b.AdditionalProperties
+	}
+}
+
+// tighterMin and tighterMax pick the stricter of two OpenAPI 3.0 bounds (a value and whether it
+// is exclusive).
+func tighterMin(a *float64, aex openapi3.ExclusiveBound, b *float64, bex openapi3.ExclusiveBound) (*float64, openapi3.ExclusiveBound) {
+	switch {
+	case b == nil:
+		return a, aex
+	case a == nil || *b > *a || (*b == *a && bex.IsTrue()):
+		return b, bex
+	}
+	return a, aex
+}
+
+func tighterMax(a *float64, aex openapi3.ExclusiveBound, b *float64, bex openapi3.ExclusiveBound) (*float64, openapi3.ExclusiveBound) {
+	switch {
+	case b == nil:
+		return a, aex
+	case a == nil || *b < *a || (*b == *a && bex.IsTrue()):
+		return b, bex
+	}
+	return a, aex
+}
+
+func minPtr(a, b *uint64) *uint64 {
+	if a == nil || (b != nil && *b < *a) {
+		return b
+	}
+	return a
+}
+
+func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[string]any {
+	names := make([]string, 0, len(s.Properties))
+	for k := range s.Properties {
+		names = append(names, k)
+	}
+	// Sorted, so that the same seed visits properties, and draws random numbers, in one order.
+	sort.Strings(names)
+	out := make(map[string]any, len(names))
+	var optional []string
+	for _, k := range names {
+		ref := s.Properties[k]
+		if ref == nil || ref.Value == nil {
+			continue
+		}
+		if (dir == Response && ref.Value.WriteOnly) || (dir == Request && ref.Value.ReadOnly) {
+			continue
+		}
+		if !slices.Contains(s.Required, k) {
+			if depth >= maxDepth || !g.chance(optionalChance) {
+				continue
+			}
+			optional = append(optional, k)
+		}
+		out[k] = g.gen(ref.Value, dir, k, depth+1)
+	}
+	// Extra members only where the schema gives them a shape, or where minProperties needs them.
+	extra := 0
+	if s.AdditionalProperties.Schema != nil && depth < maxDepth {
+		extra = g.f.IntN(3)
+	}
+	if need := int(s.MinProps) - len(out); need > extra {
+		extra = need
+	}
+	for i := 0; extra > 0 && i < extra*4+8; i++ {
+		key := strings.ToLower(g.f.Word())
+		if _, taken := out[key]; taken || s.Properties[key] != nil {
+			continue
+		}
+		if s.AdditionalProperties.Schema != nil && s.AdditionalProperties.Schema.Value != nil {
+			out[key] = g.gen(s.AdditionalProperties.Schema.Value, dir, key, depth+1)
+		} else {
+			out[key] = g.f.Word()
+		}
+		extra--
+	}
+	if s.MaxProps != nil {
+		for i := len(optional) - 1; i >= 0 && uint64(len(out)) > *s.MaxProps; i-- {
+			delete(out, optional[i])
+		}
+	}
+	return out
+}
+
+func (g *Generator) array(s *openapi3.Schema, dir Direction, name string, depth int) []any {
+	lo := int(s.MinItems)
+	hi := lo + 3
+	if lo == 0 {
+		// Mostly one to three items (an empty list shows little), fewer deep down, where
+		// lists of lists would multiply the size of a response.
+		lo, hi = 1, 3
+		if depth > 2 {
+			hi = 2
+		}
+		if g.chance(0.1) {
+			lo = 0
+		}
+	}
+	if s.MaxItems != nil {
+		hi = min(hi, int(*s.MaxItems))
+		lo = min(lo, hi)
+	}
+	n := lo
+	if depth < maxDepth && hi > lo {
+		n = lo + g.f.IntN(hi-lo+1)
+	}
+	out := make([]any, 0, n)
+	if s.Items == nil || s.Items.Value == nil {
+		for range n {
+			out = append(out, strings.ToLower(g.f.Word()))
+		}
+		return out
+	}
+	seen := map[string]bool{}
+	item := singular(name)
+	for i := 0; len(out) < n && i < n*8+8; i++ {
+		v := g.gen(s.Items.Value, dir, item, depth+1)
+		if s.UniqueItems {
+			key, err := json.Marshal(v)
+			if err != nil || seen[string(key)] {
+				continue
+			}
+			seen[string(key)] = true
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// singular turns a list's name into its items' name (Emails -> Email), so that items get the
+// faker their name suggests.
+func singular(name string) string {
+	switch {
+	case strings.HasSuffix(name, "ies"):
+		return name[:len(name)-3] + "y"
+	case strings.HasSuffix(name, "sses"), strings.HasSuffix(name, "xes"):
+		return name[:len(name)-2]
+	case strings.HasSuffix(name, "s") && !strings.HasSuffix(name, "ss"):
+		return name[:len(name)-1]
+	}
+	return name
+}
+
+func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
+	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+	if s.Format == "int32" {
+		lo, hi = math.MinInt32, math.MaxInt32
+	}
+	if s.Min != nil {
+		m := int64(math.Ceil(*s.Min))
+		if s.ExclusiveMin.IsTrue() && float64(m) == *s.Min {
+			m++
+		}
+		lo = max(lo, m)
+	}
+	if s.Max != nil {
+		m := int64(math.Floor(*s.Max))
+		if s.ExclusiveMax.IsTrue() && float64(m) == *s.Max {
+			m--
+		}
+		hi = min(hi, m)
+	}
+	// A plausible range inside the bounds: small positive counts unless told otherwise.
+	plo, phi := int64(1), int64(100)
+	if r, ok := intRangeFor(name); ok {
+		plo, phi = r[0], r[1]
+	}
+	switch {
+	case s.Min != nil && s.Max != nil:
+		plo, phi = lo, hi
+	case s.Min != nil:
+		plo, phi = lo, lo+(phi-plo)
+	case s.Max != nil:
+		plo, phi = hi-(phi-plo), hi
+	}
+	plo, phi = max(plo, lo), min(phi, hi)
+	if phi < plo {
+		return lo
+	}
+	if m := s.MultipleOf; m != nil && *m >= 1 {
+		step := int64(*m)
+		first := (plo + step - 1) / step * step
+		if plo < 0 {
+			first = plo / step * step
+		}
+		if first > phi {
+			return first
+		}
+		return first + step*int64(g.f.IntN(int((phi-first)/step)+1))
+	}
+	span := uint64(phi - plo)
+	if span >= math.MaxInt64 {
+		return plo + int64(g.f.Uint64()>>1)
+	}
+	return plo + int64(g.f.Uint64()%(span+1))
+}
+
+func (g *Generator) number(s *openapi3.Schema, name string) float64 {
+	lo, hi := 1.0, 1000.0
+	switch {
+	case s.Min != nil && s.Max != nil:
+		lo, hi = *s.Min, *s.Max
+	case s.Min != nil:
+		lo, hi = *s.Min, *s.Min+1000
+	case s.Max != nil:
+		lo, hi = *s.Max-1000, *s.Max
+	}
+	if m := s.MultipleOf; m != nil && *m > 0 {
+		k := math.Ceil(lo / *m)
+		n := math.Floor(hi / *m)
+		if n < k {
+			return k * *m
+		}
+		return (k + float64(g.f.IntN(int(min(n-k, 1e6))+1))) * *m
+	}
+	// Two decimals, like money, which most numbers in these APIs are; the bounds are checked
+	// again after rounding, and Value retries if an exclusive bound was hit.
+	v := math.Round(g.f.Float64Range(lo, hi)*100) / 100
+	if v < lo {
+		v = math.Ceil(lo*100) / 100
+	}
+	if v > hi {
+		v = math.Floor(hi*100) / 100
+	}
+	return v
+}
+
+func (g *Generator) regexp(pattern string) (*regexp.Regexp, error) {
+	if re, ok := g.patterns[pattern]; ok {
+		return re, nil
+	}
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return nil, fmt.Errorf("mock: pattern %q: %w", pattern, err)
+	}
+	g.patterns[pattern] = re
+	return re, nil
+}
+
+func (g *Generator) str(s *openapi3.Schema, name string) string {
+	if s.Pattern == "" {
+		v, ok := g.byFormat(s.Format, name)
+		if !ok {
+			v = g.byName(name)
+		}
+		if s.Format != "" && ok {
+			return v
+		}
+		return g.fitLength(v, s)
+	}
+	re, err := g.regexp(s.Pattern)
+	if err != nil {
+		// Not a Go regexp: the value cannot be validated either; a name-based guess is all.
+		return g.fitLength(g.byName(name), s)
+	}
+	fits := func(v string) bool {
+		n := uint64(len([]rune(v)))
+		return re.MatchString(v) && n >= s.MinLength && (s.MaxLength == nil || n <= *s.MaxLength)
+	}
+	if v, ok := g.byFormat(s.Format, name); ok && fits(v) {
+		return v
+	}
+	if v := g.byName(name); fits(v) {
+		return v
+	}
+	var v string
+	for range 10 {
+		v = g.f.Regex(s.Pattern)
+		if fits(v) {
+			return v
+		}
+	}
+	return v
+}
+
+// fitLength pads or cuts v to the schema's length limits (counted in characters, as kin-openapi
+// counts them).
+func (g *Generator) fitLength(v string, s *openapi3.Schema) string {
+	r := []rune(v)
+	if s.MaxLength != nil && uint64(len(r)) > *s.MaxLength {
+		r = []rune(strings.TrimRight(string(r[:*s.MaxLength]), " "))
+	}
+	for uint64(len(r)) < s.MinLength {
+		r = append(r, []rune(g.f.Letter())...)
+	}
+	return string(r)
+}
