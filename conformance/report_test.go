@@ -42,7 +42,7 @@ func sampleReport() *conformance.Report {
 				Name: "body /id required member missing", Status: conformance.Passed},
 			fail,
 			{Operation: "createCustomer", Method: "POST", Path: "/customers", Check: conformance.CheckPositive,
-				Name: "generated case 1 (seed 1)", Status: conformance.Skipped, Reason: "no generator or --max-cases 0"},
+				Name: "generated case 1 (seed 1)", Status: conformance.Skipped, Reason: "the generator failed: no valid value"},
 		}}
 	return r
 }

@@ -43,7 +43,7 @@ type Config struct {
 	MaxTime time.Duration
 	// Checks limits the run to some checks (nil: all).
 	Checks []Check
-	// NewGenerator makes the positive-case generator for a seed; nil skips positive cases.
+	// NewGenerator makes the positive-case generator for a seed (nil: MockGenerator).
 	NewGenerator func(seed uint64) ValueGenerator
 	// Client sends the requests (nil: a client with a 30 s timeout).
 	Client *http.Client
@@ -81,6 +81,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	v, err := validate.New(cfg.Doc, cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("conformance: %w", err)
+	}
+	if cfg.NewGenerator == nil {
+		cfg.NewGenerator = MockGenerator
 	}
 	client := cfg.Client
 	if client == nil {
