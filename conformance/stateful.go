@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -29,23 +30,10 @@ func (r *runner) stateful() {
 		if !hasSuccessLinks(o) {
 			continue
 		}
-		c := r.newCall(o)
-		if o.Body != nil && !c.hasBody {
-			r.emit(skipped(o, CheckStateful, o.ID, "no request example to start the sequence with"))
+		c, src, links, done := r.startSequence(o)
+		if done {
 			continue
 		}
-		src := r.do(c)
-		srcName := fmt.Sprintf("%s (start of the sequence)", o.ID)
-		if src.resp == nil || len(src.problems) > 0 {
-			r.emit(result(o, CheckStateful, srcName, []exchangeResult{src}))
-			continue
-		}
-		links := r.linksFor(o, src.resp.status)
-		if len(links) == 0 {
-			r.emit(skipped(o, CheckStateful, srcName, fmt.Sprintf("answered %d, which has no links to follow", src.resp.status)))
-			continue
-		}
-		r.emit(result(o, CheckStateful, srcName, []exchangeResult{src}))
 		lc := r.contextOf(c, src)
 		member := identityMember(links)
 		var reads, writes, deletes []link
@@ -92,6 +80,58 @@ func (r *runner) stateful() {
 			break // one delete is enough: the resource is gone
 		}
 	}
+}
+
+// startSequenceAttempts is how many generated bodies a sequence tries when the documented
+// example does not start it (the example's customer may exist already, from the examples
+// check or an earlier run, and a duplicate is refused).
+const startSequenceAttempts = 3
+
+// startSequence sends the source call: the documented example, then generated bodies, until
+// an answer has links to follow. done says the sequence ends here (its result is emitted).
+func (r *runner) startSequence(o *operation) (call, exchangeResult, []link, bool) {
+	name := fmt.Sprintf("%s (start of the sequence)", o.ID)
+	tries := []call{r.newCall(o)}
+	if o.Body != nil {
+		g := r.cfg.NewGenerator(r.cfg.Seed)
+		for range startSequenceAttempts {
+			v, err := g.RequestValue(o.Body, "")
+			if err != nil {
+				break
+			}
+			if v, err = normalise(v); err != nil {
+				break
+			}
+			c := r.newCall(o)
+			c.body, c.hasBody = v, true
+			tries = append(tries, c)
+		}
+	}
+	var statuses []string
+	for i, c := range tries {
+		if o.Body != nil && !c.hasBody {
+			continue
+		}
+		src := r.do(c)
+		if src.resp == nil || len(src.problems) > 0 {
+			r.emit(result(o, CheckStateful, name, []exchangeResult{src}))
+			return call{}, exchangeResult{}, nil, true
+		}
+		if links := r.linksFor(o, src.resp.status); len(links) > 0 {
+			if i > 0 {
+				name = fmt.Sprintf("%s (start of the sequence, generated body %d)", o.ID, i)
+			}
+			r.emit(result(o, CheckStateful, name, []exchangeResult{src}))
+			return c, src, links, false
+		}
+		statuses = append(statuses, strconv.Itoa(src.resp.status))
+	}
+	if len(statuses) == 0 {
+		r.emit(skipped(o, CheckStateful, name, "no request body to start the sequence with"))
+	} else {
+		r.emit(skipped(o, CheckStateful, name, fmt.Sprintf("the example and generated bodies answered %s, none with links to follow", strings.Join(statuses, ", "))))
+	}
+	return call{}, exchangeResult{}, nil, true
 }
 
 func hasSuccessLinks(o *operation) bool {
