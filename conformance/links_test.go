@@ -220,3 +220,42 @@ func TestLostWriteIsReported(t *testing.T) {
 		t.Fatalf("got %s %v, want a failure starting %q", got.Status, got.Problems, want)
 	}
 }
+
+// TestNonJSONBodiesAreSkipped: an operation whose body the checker cannot send is reported as
+// skipped, and the rest of the spec is still checked.
+func TestNonJSONBodiesAreSkipped(t *testing.T) {
+	const spec = `openapi: 3.0.3
+info: {title: Forms, version: "1"}
+paths:
+  /form:
+    post:
+      operationId: postForm
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object}
+      responses:
+        '204': {description: ok}
+  /ping:
+    get:
+      operationId: ping
+      responses:
+        '204': {description: ok}
+`
+	doc, err := openapi.Parse(context.Background(), []byte(spec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) }))
+	defer hs.Close()
+	report, err := conformance.Run(context.Background(), conformance.Config{Doc: doc, BaseURL: hs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := find(t, report, conformance.CheckExamples, "every check"); got.Status != conformance.Skipped || got.Operation != "postForm" || !strings.Contains(got.Reason, "no JSON media type") {
+		t.Errorf("form operation: %+v", got)
+	}
+	if got := find(t, report, conformance.CheckExamples, "parameter examples"); got.Status != conformance.Passed || got.Operation != "ping" {
+		t.Errorf("ping: %+v", got)
+	}
+}

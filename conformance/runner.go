@@ -74,10 +74,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, fmt.Errorf("conformance: base URL %q is not an absolute http(s) URL", cfg.BaseURL)
 	}
 	cfg.BaseURL = base.String()
-	ops, err := operations(cfg.Doc)
-	if err != nil {
-		return nil, fmt.Errorf("conformance: %w", err)
-	}
+	ops := operations(cfg.Doc)
 	v, err := validate.New(cfg.Doc, cfg.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("conformance: %w", err)
@@ -94,6 +91,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Doc.Info != nil {
 		r.report.Title, r.report.Version = cfg.Doc.Info.Title, cfg.Doc.Info.Version
 	}
+	callable := r.ops[:0]
+	for _, o := range r.ops {
+		if o.Unsupported != "" {
+			r.emit(skipped(&o, CheckExamples, "every check", o.Unsupported))
+			continue
+		}
+		callable = append(callable, o)
+	}
+	r.ops = callable
 	for i := range r.ops {
 		r.byID[r.ops[i].ID] = &r.ops[i]
 	}

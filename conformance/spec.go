@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"sort"
@@ -22,6 +21,8 @@ type operation struct {
 	Body      *openapi3.SchemaRef
 	// BodyRequired mirrors requestBody.required.
 	BodyRequired bool
+	// Unsupported says why the checker cannot call this operation ("" when it can).
+	Unsupported string
 }
 
 // credentials says how the spec expects credentials: header and query names from its security
@@ -34,10 +35,10 @@ type credentials struct {
 }
 
 // operations lists the spec's operations in path then method order, so runs are reproducible.
-func operations(doc *openapi3.T) ([]operation, error) {
+func operations(doc *openapi3.T) []operation {
 	var out []operation
 	if doc.Paths == nil {
-		return nil, nil
+		return nil
 	}
 	paths := doc.Paths.Map()
 	keys := make([]string, 0, len(paths))
@@ -62,14 +63,15 @@ func operations(doc *openapi3.T) ([]operation, error) {
 				o.BodyRequired = rb.Value.Required
 				mt, media := pickMediaType(rb.Value.Content)
 				if media == nil {
-					return nil, fmt.Errorf("%s: the request body has no media type the checker can send (JSON)", o.ID)
+					o.Unsupported = "the request body has no JSON media type; paxkit check sends JSON only"
+				} else {
+					o.MediaType, o.Body = mt, media.Schema
 				}
-				o.MediaType, o.Body = mt, media.Schema
 			}
 			out = append(out, o)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func mergeParams(pathLevel, opLevel openapi3.Parameters) openapi3.Parameters {

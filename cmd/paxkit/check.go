@@ -74,6 +74,22 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "paxkit check: %s at %s\n", doc.Info.Title, baseURL)
 		cfg.OnResult = func(r conformance.Result) { fmt.Fprintln(stdout, conformance.ProgressLine(r)) }
 	}
+	// Report files are created before the run, so that a path that cannot be written is a
+	// usage error at once rather than after minutes of checks.
+	files := make([]*os.File, len(o.reports))
+	defer func() {
+		for _, f := range files {
+			if f != nil {
+				f.Close()
+			}
+		}
+	}()
+	for i, t := range o.reports {
+		if files[i], err = os.Create(t.file); err != nil {
+			fmt.Fprintf(stderr, "paxkit check: --report %s: %v\n", t.format, err)
+			return exitUsage
+		}
+	}
 	report, err := conformance.Run(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "paxkit check: %v\n", err)
@@ -83,11 +99,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "paxkit check: %v\n", err)
 		return exitUsage
 	}
-	for _, t := range o.reports {
-		if err := writeReport(report, t); err != nil {
+	for i, t := range o.reports {
+		if err := writeReport(report, t, files[i]); err != nil {
 			fmt.Fprintf(stderr, "paxkit check: %v\n", err)
 			return exitUsage
 		}
+		files[i] = nil
 	}
 	if !report.OK() {
 		return exitProblem
@@ -95,20 +112,19 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
-func writeReport(r *conformance.Report, t reportTarget) (err error) {
-	f, err := os.Create(t.file)
-	if err != nil {
+func writeReport(r *conformance.Report, t reportTarget, f *os.File) error {
+	write := r.WriteJUnit
+	if t.format == "json" {
+		write = r.WriteJSON
+	}
+	if err := write(f); err != nil {
+		f.Close()
 		return fmt.Errorf("--report %s: %w", t.format, err)
 	}
-	defer func() {
-		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("--report %s: %w", t.format, cerr)
-		}
-	}()
-	if t.format == "json" {
-		return r.WriteJSON(f)
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("--report %s: %w", t.format, err)
 	}
-	return r.WriteJUnit(f)
+	return nil
 }
 
 // checkTarget loads the spec (built-in or file) and, for a built-in API, its demo credentials

@@ -187,6 +187,7 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"missing profile", []string{"--api", "tomp", "--profile", filepath.Join(dir, "none.yaml")}, "none.yaml"},
 		{"negative max cases", []string{"--api", "tomp", "--max-cases", "-1"}, "--max-cases must not be negative"},
 		{"stray argument", []string{"--api", "tomp", "extra"}, "unexpected arguments"},
+		{"unwritable report", []string{"--api", "tomp", "--report", "json", filepath.Join(dir, "no", "dir", "r.json")}, "--report json"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
