@@ -110,11 +110,16 @@ func (g *Generator) byName(name string) string {
 		return "+" + g.f.RandomString(callingCodes()) + g.f.Numerify("#########")
 	case has("countrycode", "nationalitycode", "nationality", "citizenship") || n == "country" || ends("countrycode", "country"):
 		return g.f.CountryAbr()
+	case has("subdivisioncode"):
+		// ISO 3166-2: a country and a subdivision (US-CA, GB-ENG).
+		return g.f.CountryAbr() + "-" + g.code(upper, 2)
+	case has("country"):
+		return g.f.Country()
 	case has("languagecode", "language", "locale", "culture"):
 		return g.f.LanguageBCP()
 	case has("currency"):
 		return g.f.CurrencyShort()
-	case has("city", "town"):
+	case has("city", "town", "placeofbirth", "birthplace"):
 		return g.f.City()
 	case has("postcode", "postalcode", "zip"):
 		return g.f.Zip()
@@ -124,6 +129,12 @@ func (g *Generator) byName(name string) string {
 		return g.f.State()
 	case ends("utc"):
 		return g.dateFor(name).Add(time.Duration(g.f.IntN(86400)) * time.Second).Format(time.RFC3339)
+	case has("initials"):
+		return g.code(upper, 1) + "."
+	case ends("addition", "suffix", "postfix"):
+		return g.code(upper, 1)
+	case has("occupation", "jobtitle", "profession", "position"):
+		return g.f.JobTitle()
 	case has("company", "employer", "organisation", "organization"):
 		return g.f.Company()
 	case has("url", "website", "homepage", "uri"):
@@ -138,7 +149,7 @@ func (g *Generator) byName(name string) string {
 		return strings.TrimSuffix(g.f.NamePrefix(), ".")
 	case has("gender", "sex"):
 		return g.f.RandomString([]string{"Male", "Female"})
-	case has("note", "comment", "description", "remark", "message", "detail", "reason", "text"):
+	case has("note", "comment", "description", "remark", "message", "detail", "reason", "text", "info", "requirement"):
 		return strings.TrimSpace(g.f.Sentence())
 	case ends("id", "ids", "reference", "ref", "number", "code", "key", "token"):
 		// Identifiers without a format: an opaque upper-case code like the vendors' own.

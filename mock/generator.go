@@ -7,6 +7,7 @@ package mock
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"regexp"
@@ -36,6 +37,11 @@ const maxDepth = 8
 // attempts is how often Value regenerates a value that fails validation (a pattern the faker
 // could not satisfy with the length limits, a oneOf that matched two branches, ...).
 const attempts = 16
+
+// maxSize bounds the strings, lists and objects the generator builds for a schema's minimum:
+// a foreign contract asking for minLength 1e9 gets an error (the value fails validation), not
+// a mock that runs out of memory.
+const maxSize = 1 << 14
 
 // optionalChance is the probability that an optional property is present.
 const optionalChance = 0.8
@@ -72,7 +78,14 @@ func (g *Generator) Reseed(seed uint64) {
 // Value returns a value valid against s (objects as map[string]any, arrays []any, numbers
 // float64/int64, strings, bools, nil) — name is the property or parameter name, used to pick a
 // realistic faker (firstName, Email, CountryCode, ...).
-func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (any, error) {
+func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (v any, err error) {
+	// A foreign contract (paxkit mock --spec) may hold a schema no one foresaw; it must fail
+	// one answer with an error, not take the process down.
+	defer func() {
+		if p := recover(); p != nil {
+			v, err = nil, fmt.Errorf("mock: generate %q: %v", name, p)
+		}
+	}()
 	if s == nil || s.Value == nil {
 		return nil, fmt.Errorf("mock: generate %q: no schema", name)
 	}
@@ -213,7 +226,10 @@ func (g *Generator) mergeAllOf(s *openapi3.Schema) *openapi3.Schema {
 	}
 	m := *s
 	m.AllOf = nil
-	m.Properties = maps(s.Properties)
+	m.Properties = maps.Clone(s.Properties)
+	if m.Properties == nil {
+		m.Properties = openapi3.Schemas{}
+	}
 	for _, ref := range s.AllOf {
 		if ref == nil || ref.Value == nil {
 			continue
@@ -226,14 +242,6 @@ func (g *Generator) mergeAllOf(s *openapi3.Schema) *openapi3.Schema {
 	}
 	g.merged[s] = &m
 	return &m
-}
-
-func maps(p openapi3.Schemas) openapi3.Schemas {
-	out := make(openapi3.Schemas, len(p))
-	for k, v := range p {
-		out[k] = v
-	}
-	return out
 }
 
 // mergeInto tightens m by b. Nullability stays m's own: kin-openapi accepts null for an allOf
@@ -350,7 +358,7 @@ func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[str
 	if s.AdditionalProperties.Schema != nil && depth < maxDepth {
 		extra = g.f.IntN(3)
 	}
-	if need := int(s.MinProps) - len(out); need > extra {
+	if need := int(min(s.MinProps, maxSize)) - len(out); need > extra {
 		extra = need
 	}
 	for i := 0; extra > 0 && i < extra*4+8; i++ {
@@ -374,7 +382,7 @@ func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[str
 }
 
 func (g *Generator) array(s *openapi3.Schema, dir Direction, name string, depth int) []any {
-	lo := int(s.MinItems)
+	lo := int(min(s.MinItems, maxSize))
 	hi := lo + 3
 	if lo == 0 {
 		// Mostly one to three items (an empty list shows little), fewer deep down, where
@@ -468,26 +476,37 @@ func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
 	if phi < plo {
 		return lo
 	}
-	if m := s.MultipleOf; m != nil && *m >= 1 {
+	if m := s.MultipleOf; m != nil && *m >= 1 && *m == math.Trunc(*m) {
 		step := int64(*m)
-		first := (plo + step - 1) / step * step
-		if plo < 0 {
-			first = plo / step * step
+		first := plo / step * step
+		if first < plo {
+			first += step
 		}
 		if first > phi {
-			return first
+			return first // no multiple in range: Value retries, then reports it
 		}
-		return first + step*int64(g.f.IntN(int((phi-first)/step)+1))
+		// Unsigned, so that a span over the whole int64 range does not overflow.
+		n := (uint64(phi) - uint64(first)) / uint64(step)
+		if n == math.MaxUint64 {
+			return first + step*int64(g.f.Uint64())
+		}
+		return first + step*int64(g.f.Uint64()%(n+1))
 	}
-	span := uint64(phi - plo)
-	if span >= math.MaxInt64 {
-		return plo + int64(g.f.Uint64()>>1)
+	span := uint64(phi) - uint64(plo)
+	if span == math.MaxUint64 {
+		return int64(g.f.Uint64())
 	}
-	return plo + int64(g.f.Uint64()%(span+1))
+	return int64(uint64(plo) + g.f.Uint64()%(span+1))
 }
 
 func (g *Generator) number(s *openapi3.Schema, name string) float64 {
 	lo, hi := 1.0, 1000.0
+	switch n := norm(name); {
+	case strings.Contains(n, "latitude") || n == "lat":
+		lo, hi = -90, 90
+	case strings.Contains(n, "longitude") || n == "lng" || n == "lon":
+		lo, hi = -180, 180
+	}
 	switch {
 	case s.Min != nil && s.Max != nil:
 		lo, hi = *s.Min, *s.Max
@@ -571,7 +590,7 @@ func (g *Generator) fitLength(v string, s *openapi3.Schema) string {
 	if s.MaxLength != nil && uint64(len(r)) > *s.MaxLength {
 		r = []rune(strings.TrimRight(string(r[:*s.MaxLength]), " "))
 	}
-	for uint64(len(r)) < s.MinLength {
+	for uint64(len(r)) < min(s.MinLength, maxSize) {
 		r = append(r, []rune(g.f.Letter())...)
 	}
 	return string(r)

@@ -30,6 +30,7 @@ func commands() map[string]command {
 		"check": {summary: "check a live endpoint against its contract (examples, generated, invalid, auth, links)", run: runCheck},
 		"lint":  {summary: "validate OpenAPI specs and list every problem with its JSON pointer", run: runLint},
 		"serve": {summary: "serve every API as a stateful fake with demo data", run: runServe},
+		"mock":  {summary: "mock the five APIs (or any --spec) with examples or realistic generated data", run: runMock},
 	}
 }
 

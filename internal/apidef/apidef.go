@@ -36,6 +36,10 @@ type API struct {
 	// ID is the path prefix and the name used everywhere (`tomp`, `mews-legacy`).
 	ID    string
 	Title string
+	// AtRoot mounts the API at "/" instead of /<ID> (`paxkit mock --spec FILE` serves one
+	// foreign contract whose paths must stay as written). Only one API of a server may do so;
+	// the server's own routes (/healthz, /_paxkit/) stay in front of it.
+	AtRoot bool
 	// Spec is the contract exactly as written by hand (served at /<id>/openapi.yaml); Doc is the
 	// same contract loaded and validated, with paxkit's string formats attached.
 	Spec []byte
@@ -69,6 +73,14 @@ type API struct {
 	Demo            map[string]any
 	// DemoState is the demo data in the store's snapshot format (table -> tenant -> records).
 	DemoState store.Snapshot
+}
+
+// Base is the path the API is served under: "/<ID>", or "" when it is mounted at the root.
+func (a API) Base() string {
+	if a.AtRoot {
+		return ""
+	}
+	return "/" + a.ID
 }
 
 // DemoCredentials are credentials as sent on the wire.

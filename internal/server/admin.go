@@ -29,7 +29,7 @@ type apiInfo struct {
 func (s *Server) apiInfos() []apiInfo {
 	out := make([]apiInfo, 0, len(s.apis))
 	for _, m := range s.apis {
-		base := "/" + m.api.ID
+		base := m.api.Base()
 		creds := m.api.DemoCredentials
 		if creds.Headers == nil {
 			creds.Headers = map[string]string{}

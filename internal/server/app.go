@@ -28,7 +28,10 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 	e.Binder = bodyBinder{}
 	e.Use(s.requestContext, s.accessLog, s.recoverPanics)
 
-	e.GET("/", s.index)
+	if s.root == nil {
+		// With an API at the root, GET / may be one of its operations.
+		e.GET("/", s.index)
+	}
 	e.GET("/healthz", s.health)
 	admin := e.Group("/_paxkit")
 	admin.GET("/apis", s.listAPIs)
@@ -38,7 +41,7 @@ func (s *Server) buildEcho() (*echo.Echo, error) {
 
 	ids := newIDSource(s.cfg.Seed)
 	for _, m := range s.apis {
-		base := "/" + m.api.ID
+		base := m.api.Base()
 		e.GET(base+"/openapi.yaml", s.spec(m))
 		g := e.Group(base, s.apiMiddleware(m))
 		if m.api.Mount == nil {
@@ -303,7 +306,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 
 func (s *Server) apiFor(path string) *mounted {
 	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	return s.byID[first]
+	if m := s.byID[first]; m != nil && !m.api.AtRoot {
+		return m
+	}
+	return s.root
 }
 
 // wrapperParamError matches the messages of oapi-codegen's echo wrappers for a parameter

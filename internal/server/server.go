@@ -83,11 +83,13 @@ func (c *Config) defaults() {
 
 // Server is one running paxkit: the APIs, their shared store and tenants, and the echo app.
 type Server struct {
-	cfg     Config
-	echo    *echo.Echo
-	store   *store.Store
-	apis    []*mounted
-	byID    map[string]*mounted
+	cfg   Config
+	echo  *echo.Echo
+	store *store.Store
+	apis  []*mounted
+	byID  map[string]*mounted
+	// root is the API mounted at "/" (apidef.API.AtRoot), if any.
+	root    *mounted
 	tenants *tenantSets
 	initial initialState
 	// adminMu serialises admin operations (import, reset, export), which read and replace
@@ -119,13 +121,19 @@ func New(cfg Config, apis []apidef.API, st *store.Store) (*Server, error) {
 		if a.Tenancy == "" {
 			a.Tenancy = a.ID
 		}
-		v, err := validate.New(a.Doc, "/"+a.ID)
+		if a.AtRoot && s.root != nil {
+			return nil, fmt.Errorf("server: APIs %q and %q both mounted at the root", s.root.api.ID, a.ID)
+		}
+		v, err := validate.New(a.Doc, a.Base())
 		if err != nil {
 			return nil, err
 		}
 		m := &mounted{api: a, validator: v}
 		s.apis = append(s.apis, m)
 		s.byID[a.ID] = m
+		if a.AtRoot {
+			s.root = m
+		}
 	}
 	initial, err := s.buildInitialState()
 	if err != nil {
