@@ -27,6 +27,7 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
+		"check": {summary: "check a live endpoint against its contract (examples, generated, invalid, auth, links)", run: runCheck},
 		"docs":  {summary: "write the documentation site of the specs (HTML, no JavaScript)", run: runDocs},
 		"diff":  {summary: "compare two revisions of a spec (oasdiff) and report breaking changes", run: runDiff},
 		"proxy": {summary: "reverse proxy that checks live traffic against a spec and reports violations", run: runProxy},
