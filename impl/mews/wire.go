@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	openapi_types "github.com/oapi-codegen/runtime/types"
 	"github.com/oapi-codegen/nullable"
+	openapi_types "github.com/oapi-codegen/runtime/types"
 
 	mews "github.com/paxkit/paxkit/gen/mews"
 	"github.com/paxkit/paxkit/impl/mews/domain"

@@ -53,11 +53,15 @@ func TestWireCustomerMatchesRecode(t *testing.T) {
 
 	// Values the JSON decoders refuse are refused here too.
 	bad := map[string]func(*domain.Customer){
-		"Id not a UUID":           func(c *domain.Customer) { c.ID = "nope" },
-		"empty ChainId":           func(c *domain.Customer) { c.ChainID = "" },
-		"BirthDate not a date":    func(c *domain.Customer) { c.BirthDate = s("1990-02-30") },
-		"document CustomerId":     func(c *domain.Customer) { c.Passport = &domain.IdentityDocument{ID: c.ID, CustomerID: "x", Type: "Passport"} },
-		"document Expiration":     func(c *domain.Customer) { c.Passport = &domain.IdentityDocument{ID: c.ID, CustomerID: c.ID, Type: "Passport", Expiration: s("tomorrow")} },
+		"Id not a UUID":        func(c *domain.Customer) { c.ID = "nope" },
+		"empty ChainId":        func(c *domain.Customer) { c.ChainID = "" },
+		"BirthDate not a date": func(c *domain.Customer) { c.BirthDate = s("1990-02-30") },
+		"document CustomerId": func(c *domain.Customer) {
+			c.Passport = &domain.IdentityDocument{ID: c.ID, CustomerID: "x", Type: "Passport"}
+		},
+		"document Expiration": func(c *domain.Customer) {
+			c.Passport = &domain.IdentityDocument{ID: c.ID, CustomerID: c.ID, Type: "Passport", Expiration: s("tomorrow")}
+		},
 		"Address Id":              func(c *domain.Customer) { c.Address = &domain.Address{ID: "1"} },
 		"MergeTargetId not UUID ": func(c *domain.Customer) { c.MergeTargetID = s("merged") },
 	}
