@@ -4,7 +4,7 @@ FUZZTIME  ?= 10s
 APIS      := tomp intrepid mews-legacy mews erin
 REDOCLY   := node_modules/.bin/redocly
 
-.PHONY: all generate check-generated build test unit fuzz-smoke fuzz lint lint-go lint-specs run clean
+.PHONY: all generate check-generated build test unit fuzz-smoke fuzz lint lint-go lint-specs run clean bench
 
 all: build
 
@@ -51,9 +51,14 @@ $(REDOCLY): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
+## bench: load, start-up and memory figures (wrk, Prism) and the store scale benchmarks into
+## bench/results/ — minutes long and noisy on shared machines, so not part of `make test`
+bench:
+	GO=$(GO) ./bench/run.sh
+
 ## run: the README's first command
 run:
 	$(GO) run ./cmd/paxkit serve
 
 clean:
-	rm -rf bin node_modules
+	rm -rf bin node_modules bench/bin bench/.prism

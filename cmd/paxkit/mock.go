@@ -35,6 +35,7 @@ type mockOptions struct {
 	logFormat string
 	bodyLimit int64
 	validate  bool
+	pprof     string // address of the net/http/pprof listener; empty: off
 }
 
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -105,6 +106,14 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	base := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(stdout, "paxkit mock: listening on %s\n", base)
+	if o.pprof != "" {
+		pa, err := startPprof(ctx, o.pprof, logger)
+		if err != nil {
+			ln.Close()
+			return fail(exitProblem, err)
+		}
+		fmt.Fprint(stdout, pprofLine(pa))
+	}
 	for _, a := range apis {
 		fmt.Fprintf(stdout, "  %-12s %s%s/  (contract: %s%s/openapi.yaml)\n", a.ID, base, a.Base(), base, a.Base())
 	}
@@ -192,6 +201,7 @@ func parseMockFlags(args []string, stderr io.Writer) (mockOptions, int) {
 	fs.StringVar(&o.logFormat, "log-format", envOr("PAXKIT_LOG_FORMAT", "text"), "text or json (env PAXKIT_LOG_FORMAT)")
 	fs.Int64Var(&o.bodyLimit, "body-limit", limit, "largest request body accepted, in bytes (env PAXKIT_BODY_LIMIT)")
 	fs.BoolVar(&o.validate, "validate-responses", validate, "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
+	fs.StringVar(&o.pprof, "pprof", os.Getenv("PAXKIT_PPROF"), "serve Go profiles (net/http/pprof) on this separate `ADDR`, e.g. 127.0.0.1:6060; off when empty (env PAXKIT_PPROF)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: paxkit mock [flags]")
 		fmt.Fprintln(stderr, "\nMocks the five built-in APIs under /<api-id> (or one --spec FILE at /) with documented")

@@ -40,6 +40,7 @@ type serveOptions struct {
 	state         string
 	stateInterval time.Duration
 	rateLimits    server.RateLimits
+	pprof         string // address of the net/http/pprof listener; empty: off
 }
 
 // defaultRateLimit is Mews' documented limit (200 requests per AccessToken per 30 s, since
@@ -107,6 +108,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	base := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(stdout, "paxkit serve: listening on %s\n", base)
+	if opts.pprof != "" {
+		pa, err := startPprof(ctx, opts.pprof, logger)
+		if err != nil {
+			ln.Close()
+			fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
+			return exitProblem
+		}
+		fmt.Fprint(stdout, pprofLine(pa))
+	}
 	for _, a := range apis {
 		fmt.Fprintf(stdout, "  %-12s %s/%s  (contract: %s/%s/openapi.yaml)\n", a.ID, base, a.ID, base, a.ID)
 		if demo := demoCredentials(a.DemoCredentials); demo != "" {
@@ -234,6 +244,7 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 	fs.StringVar(&rateLimit, "rate-limit", rateLimit, "per-tenant token buckets: `LIMITS` is off, or TENANCY=N/DURATION[:BURST],... (tenancies tomp, intrepid, mews, erin, or * for all others); over the limit, the vendor's 429 with Retry-After (env PAXKIT_RATE_LIMIT)")
 	fs.Int64Var(&o.bodyLimit, "body-limit", limit, "largest request body accepted, in bytes (env PAXKIT_BODY_LIMIT)")
 	fs.BoolVar(&o.validate, "validate-responses", validate, "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
+	fs.StringVar(&o.pprof, "pprof", os.Getenv("PAXKIT_PPROF"), "serve Go profiles (net/http/pprof) on this separate `ADDR`, e.g. 127.0.0.1:6060; off when empty (env PAXKIT_PPROF)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: paxkit serve [flags]")
 		fmt.Fprintln(stderr, "\nServes every built-in API under /<api-id> as a stateful fake with demo data:")

@@ -24,9 +24,7 @@ func currentError(ctx context.Context, msg string) mews.Error {
 
 // toCurrent is a domain customer in the current revision's shape (the domain keeps that shape).
 func toCurrent(c domain.Customer) (mews.Customer, error) {
-	var out mews.Customer
-	err := recode(c, &out)
-	return out, err
+	return wireCustomer(c)
 }
 
 func toCurrentList(cs []domain.Customer) ([]mews.Customer, error) {

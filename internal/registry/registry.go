@@ -6,6 +6,7 @@ package registry
 import (
 	"context"
 	"fmt"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -20,18 +21,9 @@ import (
 
 // APIs defines every built-in API over st, in the order of openapi.IDs().
 func APIs(ctx context.Context, st *store.Store) ([]apidef.API, error) {
-	specs := map[string][]byte{}
-	docs := map[string]*openapi3.T{}
-	for _, id := range openapi.IDs() {
-		raw, err := openapi.Bytes(id)
-		if err != nil {
-			return nil, fmt.Errorf("registry: %w", err)
-		}
-		doc, err := openapi.Load(ctx, id)
-		if err != nil {
-			return nil, fmt.Errorf("registry: %s: %w", id, err)
-		}
-		specs[id], docs[id] = raw, doc
+	specs, docs, err := loadAll(ctx)
+	if err != nil {
+		return nil, err
 	}
 	byID := map[string]apidef.API{}
 	t, err := tomp.Define(st, specs[tomp.ID], docs[tomp.ID])
@@ -69,4 +61,37 @@ func APIs(ctx context.Context, st *store.Store) ([]apidef.API, error) {
 		return nil, fmt.Errorf("registry: %d APIs defined but %d contracts embedded", len(byID), len(out))
 	}
 	return out, nil
+}
+
+// loadAll parses and checks the built-in contracts concurrently: parsing (YAML, then the
+// OpenAPI and example checks) is most of paxkit's start-up, and the contracts are independent.
+// On failure it reports the first failing contract in openapi.IDs() order, as a sequential
+// load would.
+func loadAll(ctx context.Context) (map[string][]byte, map[string]*openapi3.T, error) {
+	ids := openapi.IDs()
+	raws := make([][]byte, len(ids))
+	loaded := make([]*openapi3.T, len(ids))
+	errs := make([]error, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() {
+			if raws[i], errs[i] = openapi.Bytes(id); errs[i] != nil {
+				errs[i] = fmt.Errorf("registry: %w", errs[i])
+				return
+			}
+			if loaded[i], errs[i] = openapi.Load(ctx, id); errs[i] != nil {
+				errs[i] = fmt.Errorf("registry: %s: %w", id, errs[i])
+			}
+		})
+	}
+	wg.Wait()
+	specs := map[string][]byte{}
+	docs := map[string]*openapi3.T{}
+	for i, id := range ids {
+		if errs[i] != nil {
+			return nil, nil, errs[i]
+		}
+		specs[id], docs[id] = raws[i], loaded[i]
+	}
+	return specs, docs, nil
 }

@@ -36,6 +36,10 @@ func TestPutGetDeleteLookupLen(t *testing.T) {
 		{"lookup multi full value", func(tx *Tx) any { return f.accounts.Lookup(tx, "name", "bob") }, []account{bob}},
 		{"lookup missing key", func(tx *Tx) any { return ids(f.accounts.Lookup(tx, "name", "nobody")) }, []string{}},
 		{"empty key is never indexed", func(tx *Tx) any { return ids(f.accounts.Lookup(tx, "email", "")) }, []string{}},
+		{"count multi", func(tx *Tx) any { return f.accounts.Count(tx, "name", "lee") }, 2},
+		{"count unique", func(tx *Tx) any { return f.accounts.Count(tx, "email", "ann@x.io") }, 1},
+		{"count missing key", func(tx *Tx) any { return f.accounts.Count(tx, "name", "nobody") }, 0},
+		{"count in an empty table", func(tx *Tx) any { return f.bookings.Count(tx, "account", "a1") }, 0},
 		{"other table is empty", func(tx *Tx) any { return f.bookings.Len(tx) }, 0},
 	}
 	for _, c := range reads {
@@ -461,6 +465,7 @@ func TestProgrammerErrorsPanic(t *testing.T) {
 	}{
 		{"lookup unknown index", func() { f.s.View("demo", func(tx *Tx) error { f.accounts.Lookup(tx, "nope", "x"); return nil }) }, ErrUnknownIndex},
 		{"lookup ordered index", func() { f.s.View("demo", func(tx *Tx) error { f.accounts.Lookup(tx, "created", "x"); return nil }) }, ErrUnknownIndex},
+		{"count unknown index", func() { f.s.View("demo", func(tx *Tx) error { f.accounts.Count(tx, "nope", "x"); return nil }) }, ErrUnknownIndex},
 		{"scan unknown index", func() { f.s.View("demo", func(tx *Tx) error { f.accounts.Scan(tx, "nope", Query{}); return nil }) }, ErrUnknownIndex},
 		{"scan unique index", func() { f.s.View("demo", func(tx *Tx) error { f.accounts.Scan(tx, "email", Query{}); return nil }) }, ErrUnknownIndex},
 		{"tx after the end", func() { f.accounts.Get(kept, "a1") }, nil},
@@ -650,4 +655,26 @@ func TestConcurrency(t *testing.T) {
 		})
 	}
 	f.verify(t)
+}
+
+// TestCountBigPosting: Count stays right once a key's records outgrow the small posting and
+// after removals from it.
+func TestCountBigPosting(t *testing.T) {
+	f := newFixture()
+	for i := range 3 * smallPosting {
+		f.put(t, "demo", account{ID: fmt.Sprintf("b%03d", i), Name: "Shared"})
+	}
+	f.update(t, "demo", func(tx *Tx) error {
+		f.accounts.Delete(tx, "b000")
+		return nil
+	})
+	f.s.View("demo", func(tx *Tx) error {
+		if got, want := f.accounts.Count(tx, "name", "shared"), 3*smallPosting-1; got != want {
+			t.Errorf("Count = %d, want %d", got, want)
+		}
+		if got := len(f.accounts.Lookup(tx, "name", "shared")); got != 3*smallPosting-1 {
+			t.Errorf("Lookup has %d records", got)
+		}
+		return nil
+	})
 }

@@ -478,6 +478,32 @@ func (t *Table[T]) Lookup(tx *Tx, index, key string) []T {
 	return out
 }
 
+// Count returns how many records hold key in a unique or non-unique index, without reading
+// them: a query with several candidate keys looks up the rarest. It panics like Lookup on an
+// unknown index.
+func (t *Table[T]) Count(tx *Tx, index, key string) int {
+	ui, isUnique := t.unique[index]
+	mi, isMulti := t.multi[index]
+	if !isUnique && !isMulti {
+		panic(fmt.Errorf("%w %q in table %q", ErrUnknownIndex, index, t.cfg.Name))
+	}
+	p := t.part(tx, false)
+	if p == nil {
+		return 0
+	}
+	if isUnique {
+		if _, ok := p.uniq[ui][key]; ok {
+			return 1
+		}
+		return 0
+	}
+	ps := p.multi[mi][key]
+	if ps.big != nil {
+		return ps.big.Len()
+	}
+	return len(ps.small)
+}
+
 // Put inserts v, or replaces the record with the same ID. It returns a *ConflictError if a
 // unique key of v belongs to another record, ErrEmptyID if v has no ID and ErrReadOnly in a
 // View; nothing changes on error. Put does not run Validate.

@@ -85,28 +85,32 @@ func containsFold(list []string, v string) bool {
 // Find returns the matching customers newest first (by CreatedUtc, then Id). With a page, at
 // most Count of them, strictly after the customer named by the cursor, and the cursor of the
 // last one returned (nil when none); a cursor naming no customer is refused.
+//
+// The cost does not grow with the tenant's size: CustomerIds and Emails go through the id and
+// email indexes, and every other filter walks the newest-first index in bounded batches from
+// the cursor (only the CreatedUtc range of it, when given) and stops when the page is full.
 func (s *Service) Find(tenant string, f Filter, p *Page) ([]Customer, *string, error) {
 	var (
 		out  []Customer
 		next *string
 	)
 	err := s.st.View(tenant, func(tx *store.Tx) error {
-		q := store.Query{}
+		var after *store.Position
 		if p != nil && p.Cursor != nil {
 			c, ok := s.t.customers.Get(tx, *p.Cursor)
 			if !ok {
 				return invalid("Invalid Limitation.Cursor: it names no customer.")
 			}
-			q.After = &store.Position{Key: newestKey(c), ID: c.ID}
+			after = &store.Position{Key: newestKey(c), ID: c.ID}
 		}
-		for _, c := range s.t.customers.Scan(tx, byNewest, q).Items {
-			if !f.matches(c) {
-				continue
-			}
-			out = append(out, c)
-			if p != nil && len(out) == p.Count {
-				break
-			}
+		limit := 0
+		if p != nil {
+			limit = p.Count
+		}
+		if cands, ok := s.candidates(tx, f); ok {
+			out = page(cands, f, after, limit)
+		} else {
+			out = s.scan(tx, f, after, limit)
 		}
 		if p != nil && len(out) > 0 {
 			id := out[len(out)-1].ID
@@ -117,6 +121,102 @@ func (s *Service) Find(tenant string, f Filter, p *Page) ([]Customer, *string, e
 	return out, next, err
 }
 
+// candidates returns the customers an id or email filter can hold, through the indexes, or
+// false when the filter has neither.
+func (s *Service) candidates(tx *store.Tx, f Filter) ([]Customer, bool) {
+	var out []Customer
+	seen := map[string]bool{}
+	switch {
+	case f.IDs != nil:
+		for _, id := range f.IDs {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if c, ok := s.t.customers.Get(tx, id); ok {
+				out = append(out, c)
+			}
+		}
+	case f.Emails != nil:
+		for _, e := range f.Emails {
+			for _, c := range s.t.customers.Lookup(tx, byEmail, emailKey(e)) {
+				if !seen[c.ID] {
+					seen[c.ID] = true
+					out = append(out, c)
+				}
+			}
+		}
+	default:
+		return nil, false
+	}
+	return out, true
+}
+
+// page keeps the candidates that match f, newest first, strictly after the position after,
+// at most limit of them (0: all).
+func page(cands []Customer, f Filter, after *store.Position, limit int) []Customer {
+	out := cands[:0]
+	for _, c := range cands {
+		if f.matches(c) && (after == nil || afterPos(newestKey(c), c.ID, after)) {
+			out = append(out, c)
+		}
+	}
+	sortNewest(out)
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	return out
+}
+
+func afterPos(key, id string, p *store.Position) bool {
+	return key > p.Key || key == p.Key && id > p.ID
+}
+
+// scanBatch is how many customers one step of an unlimited scan reads; a paged scan reads a
+// page's worth per step, so that a full page clones no customer it does not return.
+const scanBatch = 256
+
+// scan walks the newest-first index from after, in batches, keeping the customers that match
+// f until limit (0: all) are found.
+func (s *Service) scan(tx *store.Tx, f Filter, after *store.Position, limit int) []Customer {
+	q := store.Query{After: after, Limit: limit}
+	if limit <= 0 {
+		q.Limit = scanBatch
+	}
+	if f.Created != nil {
+		q.From, q.To = createdRange(*f.Created)
+	}
+	var out []Customer
+	for {
+		pg := s.t.customers.Scan(tx, byNewest, q)
+		for _, c := range pg.Items {
+			if f.matches(c) {
+				out = append(out, c)
+				if limit > 0 && len(out) == limit {
+					return out
+				}
+			}
+		}
+		if pg.Next == nil {
+			return out
+		}
+		q.After = pg.Next
+	}
+}
+
+// createdRange is the part of the newest-first index that holds the customers created in iv
+// ([From, To) of the keys), or the whole index ("", "") when iv reaches outside the years
+// newestKey orders correctly (1970 to 2262); Filter.matches checks the interval either way.
+func createdRange(iv Interval) (from, to string) {
+	lo, hi := time.Unix(0, 1), time.Unix(0, math.MaxInt64-1)
+	if iv.Start.Before(lo) || iv.End.After(hi) || iv.End.Before(iv.Start) {
+		return "", ""
+	}
+	// Newest first: the interval's end has the smaller key; the key of the nanosecond before
+	// the start is the first one past the range.
+	return newestKey(Customer{CreatedUtc: iv.End}), newestKey(Customer{CreatedUtc: iv.Start.Add(-time.Nanosecond)})
+}
+
 // Found is a search result: a customer and the reservation of its current stay, if any.
 type Found struct {
 	Customer    Customer
@@ -125,27 +225,48 @@ type Found struct {
 
 // Search returns the active customers whose first, last or full name contains name (ignoring
 // case); with resourceID, only those staying on a reservation assigned to that resource.
-// Reservations come from fixtures only.
+// Reservations come from fixtures only. The answer is newest first.
+//
+// The candidates come from the narrowest source at hand: the reservations on the resource,
+// else the rarest trigram of a name of three or more characters (see nameGrams), else the
+// whole tenant; each candidate is then checked in full, so the source only changes the cost.
 func (s *Service) Search(tenant string, name, resourceID *string) ([]Found, error) {
 	var out []Found
 	err := s.st.View(tenant, func(tx *store.Tx) error {
-		var onResource map[string]bool
-		if resourceID != nil {
-			onResource = map[string]bool{}
+		needle := strings.ToLower(strings.TrimSpace(deref(name)))
+		var cands []Customer
+		switch grams := trigrams(needle); {
+		case resourceID != nil:
+			seen := map[string]bool{}
 			for _, r := range s.t.reservations.Lookup(tx, byResource, *resourceID) {
 				for _, id := range r.CustomerIDs {
-					onResource[id] = true
+					if seen[id] {
+						continue
+					}
+					seen[id] = true
+					if c, ok := s.t.customers.Get(tx, id); ok {
+						cands = append(cands, c)
+					}
 				}
 			}
+			sortNewest(cands)
+		case len(grams) > 0:
+			rarest, least := "", -1
+			for _, g := range grams {
+				if n := s.t.customers.Count(tx, byNameGram, g); least < 0 || n < least {
+					rarest, least = g, n
+				}
+			}
+			cands = s.t.customers.Lookup(tx, byNameGram, rarest)
+			sortNewest(cands)
+		default:
+			cands = s.t.customers.Scan(tx, byNewest, store.Query{}).Items
 		}
-		needle := strings.ToLower(strings.TrimSpace(deref(name)))
-		for _, c := range s.t.customers.Scan(tx, byNewest, store.Query{}).Items {
-			if !c.IsActive || (onResource != nil && !onResource[c.ID]) {
+		for _, c := range cands {
+			if !c.IsActive {
 				continue
 			}
-			first := strings.ToLower(deref(c.FirstName))
-			last := strings.ToLower(c.LastName)
-			full := strings.TrimSpace(first + " " + last)
+			first, last, full := searchNames(c)
 			if needle != "" && !strings.Contains(first, needle) && !strings.Contains(last, needle) && !strings.Contains(full, needle) {
 				continue
 			}
@@ -158,6 +279,16 @@ func (s *Service) Search(tenant string, name, resourceID *string) ([]Found, erro
 		return nil
 	})
 	return out, err
+}
+
+// sortNewest sorts customers as the newest-first index orders them.
+func sortNewest(cs []Customer) {
+	slices.SortFunc(cs, func(a, b Customer) int {
+		if c := strings.Compare(newestKey(a), newestKey(b)); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }
 
 // OpenItems returns the open items of each customer, converted to currency when it is given

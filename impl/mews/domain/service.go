@@ -168,8 +168,8 @@ func (s *Service) activeWithEmail(tx *store.Tx, email string) []Customer {
 // Number so far. Mews numbers customers sequentially per enterprise.
 func (s *Service) nextNumber(tx *store.Tx) string {
 	highest := int64(0)
-	for _, c := range s.t.customers.Scan(tx, "", store.Query{}).Items {
-		if n, err := strconv.ParseInt(c.Number, 10, 64); err == nil && n > highest {
+	if top := s.t.customers.Scan(tx, byNumber, store.Query{Limit: 1}).Items; len(top) == 1 {
+		if n, err := strconv.ParseInt(top[0].Number, 10, 64); err == nil && n > highest {
 			highest = n
 		}
 	}

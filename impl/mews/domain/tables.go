@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -27,6 +28,8 @@ const (
 	byNewest   = "newest"
 	byCustomer = "customer"
 	byResource = "resource"
+	byNumber   = "number"
+	byNameGram = "nameGram"
 )
 
 // tables are the domain's tables on the shared store.
@@ -58,8 +61,10 @@ func newTables(st *store.Store, checks Checks) tables {
 					return []string{k}
 				}
 				return nil
-			}}},
-			Ordered: []store.Order[Customer]{{Name: byNewest, Key: newestKey}},
+			}}, {Name: byNameGram, Keys: nameGrams}},
+			// byNumber keeps the next customer number O(log n): a scan for the highest
+			// Number made every add O(n), quadratic when a suite adds many customers.
+			Ordered: []store.Order[Customer]{{Name: byNewest, Key: newestKey}, {Name: byNumber, Key: numberKey}},
 		}),
 		files: store.NewTable(st, store.Config[File]{
 			Name:  FilesTable,
@@ -112,6 +117,58 @@ func newTables(st *store.Store, checks Checks) tables {
 // creation time counted backwards, zero-padded to sort as text.
 func newestKey(c Customer) string {
 	return fmt.Sprintf("%019d", math.MaxInt64-c.CreatedUtc.UnixNano())
+}
+
+// nameGrams are the trigrams of an active customer's searchable names (first, last and full
+// name, lowercased as Search compares them). Search by a name of three or more characters
+// reads only the customers holding its rarest trigram instead of scanning the tenant: any
+// string containing the needle holds every trigram of it. Inactive customers are never found
+// by Search, so they are not indexed.
+func nameGrams(c Customer) []string {
+	if !c.IsActive {
+		return nil
+	}
+	first, last, full := searchNames(c)
+	var out []string
+	for _, s := range []string{first, last, full} {
+		out = append(out, trigrams(s)...)
+	}
+	return out
+}
+
+// searchNames are the lowercased first, last and full name Search matches.
+func searchNames(c Customer) (first, last, full string) {
+	first = strings.ToLower(deref(c.FirstName))
+	last = strings.ToLower(c.LastName)
+	return first, last, strings.TrimSpace(first + " " + last)
+}
+
+// trigrams returns the runs of three characters (runes) of s, with repeats.
+func trigrams(s string) []string {
+	var starts []int
+	for i := range s {
+		starts = append(starts, i)
+	}
+	if len(starts) < 3 {
+		return nil
+	}
+	starts = append(starts, len(s))
+	out := make([]string, 0, len(starts)-3)
+	for i := 0; i+3 < len(starts); i++ {
+		out = append(out, s[starts[i]:starts[i+3]])
+	}
+	return out
+}
+
+// numberKey orders customers by numeric Number, highest first (counted backwards from
+// MaxInt64, zero-padded); a Number that is not a positive integer sorts after every number
+// ("~" follows the digits), so the first record of the index holds the highest number if any.
+func numberKey(c Customer) string {
+	n, err := strconv.ParseInt(c.Number, 10, 64)
+	if err != nil || n <= 0 {
+		return "~"
+	}
+	return fmt.Sprintf("%019d", math.MaxInt64-n)
 }
 
 func required(fields map[string]string) error {
