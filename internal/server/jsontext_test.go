@@ -1,0 +1,51 @@
+package server_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/paxkit/paxkit/impl/tomp"
+	"github.com/paxkit/paxkit/internal/servertest"
+)
+
+// TestJSONBodiesMustBeUTF8WithoutNUL: encoding/json turns invalid UTF-8 into U+FFFD without
+// a word, so without this rule paxkit stored text the client never sent; U+0000 is refused
+// as the vendors' stores cannot keep it. Both answer 400 naming where; the same text sent
+// properly (a real "ÿ", an escaped backslash before "u0000") is created.
+func TestJSONBodiesMustBeUTF8WithoutNUL(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	auth := map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en"}
+	tests := []struct {
+		name   string
+		body   string
+		status int
+		want   []string
+	}{
+		{"valid UTF-8", `{"id":"a1","firstName":"Ÿvonne","lastName":"Wolters"}`, 201, []string{`"firstName":"Ÿvonne"`}},
+		{"escaped backslash before u0000", `{"id":"a2","firstName":"C:\\u0000","lastName":"W"}`, 201, []string{`"firstName":"C:\\u0000"`}},
+		{"Latin-1 byte", "{\"id\":\"a3\",\"firstName\":\"\xffvonne\",\"lastName\":\"W\"}", 400, []string{"not valid UTF-8 (byte 24)"}},
+		{"UTF-16", "\xff\xfe{\x00}\x00", 400, []string{"not valid UTF-8 (byte 0)"}},
+		{"NUL in two strings", `{"id":"a4","firstName":"A\u0000","lastName":"W","address":{"city":"\u0000"}}`, 400,
+			[]string{"Field: address/city, Reason: invalid", "Field: firstName, Reason: invalid", "must not contain the character U+0000"}},
+		{"NUL in a key", `{"id":"a5","firstName":"A","lastName":"W","customFields":{"a\u0000":"x"}}`, 400, []string{"Field: customFields"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := s.Do("POST", "/tomp/collections/customers/items", auth, tt.body)
+			if resp.Status != tt.status {
+				t.Fatalf("status %d, want %d: %s", resp.Status, tt.status, resp.Body)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(string(resp.Body), w) {
+					t.Errorf("answer lacks %q: %s", w, resp.Body)
+				}
+			}
+		})
+	}
+	// Refused bodies wrote nothing.
+	for _, id := range []string{"a3", "a4", "a5"} {
+		if got := s.Do("GET", "/tomp/collections/customers/items/"+id, auth, nil); got.Status != 404 {
+			t.Errorf("refused customer %s exists: %d %s", id, got.Status, got.Body)
+		}
+	}
+}
