@@ -13,8 +13,8 @@ import (
 	"github.com/paxkit/paxkit/internal/apidef"
 )
 
-// jsonTextFailure refuses a JSON request body that is not valid UTF-8, or that holds the
-// character U+0000 in a string or a key, naming where.
+// jsonTextFailure refuses a JSON request body that is not valid UTF-8, that nests deeper
+// than maxNesting, or that holds the character U+0000 in a string or a key, naming where.
 //
 // Why: encoding/json (and so the validation and every handler) silently replaces invalid
 // UTF-8 by U+FFFD, so the server would store and echo text the client never sent, and a
@@ -31,6 +31,10 @@ func jsonTextFailure(r *http.Request, body []byte) *apidef.Failure {
 		at := invalidUTF8Offset(body)
 		return &apidef.Failure{Kind: apidef.Invalid, Message: "the request body is not valid UTF-8",
 			Violations: []apidef.Violation{{In: apidef.InBody, Message: fmt.Sprintf("is not valid UTF-8 (byte %d); JSON must be sent as UTF-8", at)}}}
+	}
+	if depth := nesting(body); depth > maxNesting {
+		return &apidef.Failure{Kind: apidef.Invalid, Message: "the request body is nested too deeply",
+			Violations: []apidef.Violation{{In: apidef.InBody, Message: fmt.Sprintf("is nested %d levels deep; at most %d are accepted", depth, maxNesting)}}}
 	}
 	if !bytes.Contains(body, []byte(`\u0000`)) {
 		return nil
@@ -50,6 +54,41 @@ func jsonTextFailure(r *http.Request, body []byte) *apidef.Failure {
 		f.Violations = append(f.Violations, apidef.Violation{In: apidef.InBody, Pointer: p, Message: "must not contain the character U+0000"})
 	}
 	return f
+}
+
+// maxNesting is how deeply arrays and objects of a request body may nest (paxkit decision;
+// the requests of the five contracts nest a handful of levels). Why a limit at all: kin-openapi
+// renders a value that breaks an allOf/oneOf schema as indented JSON inside its error, which
+// costs the square of the nesting depth; a 108 KB body of 9000 nested arrays kept a core busy
+// for 7 s and allocated hundreds of MB before this check (found by the bad-input corpus).
+const maxNesting = 64
+
+// nesting is the deepest nesting of arrays and objects in JSON text, counted without decoding
+// it (brackets inside strings do not count). Malformed text is left to the validation.
+func nesting(b []byte) int {
+	depth, deepest := 0, 0
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			deepest = max(deepest, depth)
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return deepest
 }
 
 func isJSON(contentType string) bool {

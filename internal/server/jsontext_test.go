@@ -8,7 +8,7 @@ import (
 	"github.com/paxkit/paxkit/internal/servertest"
 )
 
-// TestJSONBodiesMustBeUTF8WithoutNUL: encoding/json turns invalid UTF-8 into U+FFFD without
+// TestJSONBodiesMustBeUTF8WithoutNUL (and not nested too deeply): encoding/json turns invalid UTF-8 into U+FFFD without
 // a word, so without this rule paxkit stored text the client never sent; U+0000 is refused
 // as the vendors' stores cannot keep it. Both answer 400 naming where; the same text sent
 // properly (a real "ÿ", an escaped backslash before "u0000") is created.
@@ -27,6 +27,9 @@ func TestJSONBodiesMustBeUTF8WithoutNUL(t *testing.T) {
 		{"UTF-16", "\xff\xfe{\x00}\x00", 400, []string{"not valid UTF-8 (byte 0)"}},
 		{"NUL in two strings", `{"id":"a4","firstName":"A\u0000","lastName":"W","address":{"city":"\u0000"}}`, 400,
 			[]string{"Field: address/city, Reason: invalid", "Field: firstName, Reason: invalid", "must not contain the character U+0000"}},
+		{"65 levels of nesting", `{"id":"a6","firstName":"A","lastName":"W","customFields":{"x":` + strings.Repeat("[", 64) + strings.Repeat("]", 64) + `}}`, 400,
+			[]string{"is nested 66 levels deep; at most 64 are accepted"}},
+		{"brackets inside strings do not nest", `{"id":"a7","firstName":"` + strings.Repeat("[{", 30) + `","lastName":"W\"[["}`, 201, []string{`"id":"a7"`}},
 		{"NUL in a key", `{"id":"a5","firstName":"A","lastName":"W","customFields":{"a\u0000":"x"}}`, 400, []string{"Field: customFields"}},
 	}
 	for _, tt := range tests {
@@ -43,7 +46,7 @@ func TestJSONBodiesMustBeUTF8WithoutNUL(t *testing.T) {
 		})
 	}
 	// Refused bodies wrote nothing.
-	for _, id := range []string{"a3", "a4", "a5"} {
+	for _, id := range []string{"a3", "a4", "a5", "a6"} {
 		if got := s.Do("GET", "/tomp/collections/customers/items/"+id, auth, nil); got.Status != 404 {
 			t.Errorf("refused customer %s exists: %d %s", id, got.Status, got.Body)
 		}
