@@ -299,6 +299,10 @@ func jsonOf(v any) (string, error) {
 	return strings.TrimSpace(buf.String()), nil
 }
 
+// maxRefusal is the most a refusal may weigh: it says where and what is wrong, it does not
+// echo a huge input back (TOMP lists at most 10 errors, the others every violation).
+const maxRefusal = 64 << 10
+
 // badInputTally counts what the corpus got back.
 type badInputTally struct {
 	mu                  sync.Mutex
@@ -345,6 +349,8 @@ func TestBadInputsAreRefusedInTheVendorsFormat(t *testing.T) {
 			problem = fmt.Sprintf("answered %d, want a 4xx", status)
 		} else if p := vendorFormat(o.api.ID, body); p != "" {
 			problem = p
+		} else if len(body) > maxRefusal {
+			problem = fmt.Sprintf("a refusal of %d bytes echoes the input", len(body))
 		}
 		tally.add(status, problem)
 		if problem != "" {
