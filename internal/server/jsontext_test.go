@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/paxkit/paxkit/impl/mews"
 	"github.com/paxkit/paxkit/impl/tomp"
 	"github.com/paxkit/paxkit/internal/servertest"
 )
@@ -50,5 +52,41 @@ func TestJSONBodiesMustBeUTF8WithoutNUL(t *testing.T) {
 		if got := s.Do("GET", "/tomp/collections/customers/items/"+id, auth, nil); got.Status != 404 {
 			t.Errorf("refused customer %s exists: %d %s", id, got.Status, got.Body)
 		}
+	}
+}
+
+// TestDuplicateKeysLastWins: a duplicate key is not refused; as in encoding/json and the
+// vendors' parsers the last value wins, and that is the value validated and stored.
+func TestDuplicateKeysLastWins(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	auth := map[string]string{"Authorization": "Bearer " + tomp.DemoToken, "Accept-Language": "en"}
+	created := s.Do("POST", "/tomp/collections/customers/items", auth, `{"id":"d1","firstName":1,"firstName":"Ann","lastName":"W"}`)
+	if created.Status != 201 || !strings.Contains(string(created.Body), `"firstName":"Ann"`) {
+		t.Errorf("last valid: %d %s", created.Status, created.Body)
+	}
+	refused := s.Do("POST", "/tomp/collections/customers/items", auth, `{"id":"d2","firstName":"Ann","firstName":1,"lastName":"W"}`)
+	if refused.Status != 400 || !strings.Contains(string(refused.Body), "Field: firstName") {
+		t.Errorf("last wrong: %d %s", refused.Status, refused.Body)
+	}
+}
+
+// TestRefusalsAreBounded: a refusal lists at most 100 violations of at most 2 KB each, so a
+// huge bad input is not echoed back (Mews lists every violation in its Message).
+func TestRefusalsAreBounded(t *testing.T) {
+	s := startAll(t, servertest.Options{})
+	ids := make([]string, 500)
+	for i := range ids {
+		ids[i] = "1"
+	}
+	many := fmt.Sprintf(`{"ClientToken":%q,"AccessToken":%q,"CustomerIds":[%s]}`, mews.DemoClientToken, mews.DemoAccessToken, strings.Join(ids, ","))
+	r := s.Do("POST", "/mews-legacy/api/connector/v1/customers/getAllByIds", nil, many)
+	if r.Status != 400 || strings.Count(string(r.Body), "value must be a string") != 99 || !strings.Contains(string(r.Body), "and 401 more violations") {
+		t.Errorf("500 wrong items: %d %.500s", r.Status, r.Body)
+	}
+	huge := fmt.Sprintf(`{"ClientToken":%q,"AccessToken":%q,"OverwriteExisting":false,"LastName":"X","BirthDate":"%s"}`,
+		mews.DemoClientToken, mews.DemoAccessToken, strings.Repeat("9", 1<<20))
+	r = s.Do("POST", "/mews-legacy/api/connector/v1/customers/add", nil, huge)
+	if r.Status != 400 || len(r.Body) > 8<<10 || !strings.Contains(string(r.Body), "more bytes)") {
+		t.Errorf("1 MB date: %d, %d bytes: %.500s", r.Status, len(r.Body), r.Body)
 	}
 }
