@@ -4,7 +4,7 @@ FUZZTIME  ?= 10s
 APIS      := tomp intrepid mews-legacy mews erin
 REDOCLY   := node_modules/.bin/redocly
 
-.PHONY: all generate check-generated build test unit fuzz-smoke fuzz lint lint-go lint-specs run clean bench
+.PHONY: all generate check-generated build test unit fuzz-smoke fuzz soak lint lint-go lint-specs run clean bench
 
 all: build
 
@@ -34,6 +34,14 @@ unit:
 ## fuzz-smoke: each fuzz target for $(FUZZTIME); `make fuzz FUZZTIME=10m` runs them long
 fuzz-smoke fuzz:
 	@FUZZTIME=$(FUZZTIME) GO=$(GO) ./.ci/fuzz
+
+## soak: the soak test (64 concurrent clients on every API) for $(SOAKTIME) under the race
+## detector; CI runs it for 3 s as part of `make unit`
+SOAKTIME ?= 2m
+soak:
+	@out=$$(mktemp) && PAXKIT_SOAK_DURATION=$(SOAKTIME) $(GO) test -race -count=1 -timeout 0 -run '^TestSoak$$' -v \
+		./internal/robustness >"$$out" 2>&1; status=$$?; \
+	grep -E 'figures|^(---|ok|FAIL|PASS)|soak_test|DATA RACE|panic' "$$out"; rm -f "$$out"; exit $$status
 
 lint: lint-go lint-specs
 

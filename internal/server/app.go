@@ -216,6 +216,9 @@ func (s *Server) serveAPI(c echo.Context, m *mounted, route validate.Route, body
 			return f
 		}
 	}
+	if f := jsonTextFailure(r, body); f != nil {
+		return f
+	}
 	if f := m.validator.Request(ctx, r, route, body); f != nil {
 		return f
 	}

@@ -17,6 +17,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -217,8 +218,36 @@ func Violations(err error) []apidef.Violation {
 	for _, e := range flatten(err) {
 		out = append(out, convert(e)...)
 	}
+	for i := range out {
+		out[i].Message = shorten(out[i].Message)
+	}
 	sortViolations(out)
+	if len(out) > maxViolations {
+		more := len(out) - (maxViolations - 1)
+		out = append(out[:maxViolations-1], apidef.Violation{In: out[maxViolations-1].In,
+			Message: fmt.Sprintf("and %d more violations; fix the ones listed and send again", more)})
+	}
 	return out
+}
+
+// maxViolations caps how many violations one refusal lists (TOMP's renderer lists 10 at most
+// anyway). A 10k-item array of wrong items otherwise answered a Mews message of 6 MB.
+const maxViolations = 100
+
+// maxMessage caps a violation's message. kin-openapi quotes the offending value in full (a
+// malformed date twice), so a 10 MB string in a date field answered 20 MB, found by the
+// bad-input corpus: an error must say where and what, not echo the input back.
+const maxMessage = 2048
+
+func shorten(msg string) string {
+	if len(msg) <= maxMessage {
+		return msg
+	}
+	cut := maxMessage
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d more bytes)", msg[:cut], len(msg)-cut)
 }
 
 // sortViolations puts violations in a stable, readable order: by part of the request (path,
