@@ -25,17 +25,11 @@ import (
 // mockOptions are the flags of `paxkit mock`; like serve's, each can also come from a
 // PAXKIT_* variable (flags win).
 type mockOptions struct {
-	addr      string
+	listenOptions
 	spec      string
 	mode      string
-	seed      uint64
 	latency   string
 	errorRate float64
-	logLevel  string
-	logFormat string
-	bodyLimit int64
-	validate  bool
-	pprof     string // address of the net/http/pprof listener; empty: off
 }
 
 func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -165,43 +159,22 @@ func parseMockFlags(args []string, stderr io.Writer) (mockOptions, int) {
 	fs := flag.NewFlagSet("mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o mockOptions
-	seed, err := envUint("PAXKIT_SEED")
-	if err != nil {
+	if err := o.register(fs, "seed for generated data; the same seed and requests give the same answers (0 = random, printed at start; env PAXKIT_SEED)"); err != nil {
 		fmt.Fprintf(stderr, "paxkit mock: %v\n", err)
 		return o, exitUsage
 	}
 	rate := 0.0
 	if v := os.Getenv("PAXKIT_MOCK_ERROR_RATE"); v != "" {
+		var err error
 		if rate, err = strconv.ParseFloat(v, 64); err != nil {
 			fmt.Fprintf(stderr, "paxkit mock: PAXKIT_MOCK_ERROR_RATE must be a number between 0 and 1, not %q\n", v)
 			return o, exitUsage
 		}
 	}
-	limit := int64(16 << 20)
-	if v := os.Getenv("PAXKIT_BODY_LIMIT"); v != "" {
-		if limit, err = strconv.ParseInt(v, 10, 64); err != nil {
-			fmt.Fprintf(stderr, "paxkit mock: PAXKIT_BODY_LIMIT must be a number of bytes, not %q\n", v)
-			return o, exitUsage
-		}
-	}
-	validate := false
-	if v := os.Getenv("PAXKIT_VALIDATE_RESPONSES"); v != "" {
-		if validate, err = strconv.ParseBool(v); err != nil {
-			fmt.Fprintf(stderr, "paxkit mock: PAXKIT_VALIDATE_RESPONSES must be true or false, not %q\n", v)
-			return o, exitUsage
-		}
-	}
-	fs.StringVar(&o.addr, "addr", envOr("PAXKIT_ADDR", "127.0.0.1:8080"), "address to listen on (env PAXKIT_ADDR)")
 	fs.StringVar(&o.spec, "spec", os.Getenv("PAXKIT_MOCK_SPEC"), "mock this OpenAPI 3.0 file at / instead of the five built-in APIs (env PAXKIT_MOCK_SPEC)")
 	fs.StringVar(&o.mode, "mode", envOr("PAXKIT_MOCK_MODE", "static"), "static: documented examples first; dynamic: generated data (env PAXKIT_MOCK_MODE)")
-	fs.Uint64Var(&o.seed, "seed", seed, "seed for generated data; the same seed and requests give the same answers (0 = random, printed at start; env PAXKIT_SEED)")
 	fs.StringVar(&o.latency, "latency", os.Getenv("PAXKIT_MOCK_LATENCY"), "delay every answer, e.g. 100ms or 50ms..200ms (env PAXKIT_MOCK_LATENCY)")
 	fs.Float64Var(&o.errorRate, "error-rate", rate, "probability (0..1) that a valid request answers a documented 5xx (env PAXKIT_MOCK_ERROR_RATE)")
-	fs.StringVar(&o.logLevel, "log-level", envOr("PAXKIT_LOG_LEVEL", "info"), "debug, info, warn or error (env PAXKIT_LOG_LEVEL)")
-	fs.StringVar(&o.logFormat, "log-format", envOr("PAXKIT_LOG_FORMAT", "text"), "text or json (env PAXKIT_LOG_FORMAT)")
-	fs.Int64Var(&o.bodyLimit, "body-limit", limit, "largest request body accepted, in bytes (env PAXKIT_BODY_LIMIT)")
-	fs.BoolVar(&o.validate, "validate-responses", validate, "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
-	fs.StringVar(&o.pprof, "pprof", os.Getenv("PAXKIT_PPROF"), "serve Go profiles (net/http/pprof) on this separate `ADDR`, e.g. 127.0.0.1:6060; off when empty (env PAXKIT_PPROF)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: paxkit mock [flags]")
 		fmt.Fprintln(stderr, "\nMocks the five built-in APIs under /<api-id> (or one --spec FILE at /) with documented")
@@ -221,8 +194,8 @@ func parseMockFlags(args []string, stderr io.Writer) (mockOptions, int) {
 		fmt.Fprintf(stderr, "paxkit mock: unexpected arguments %q\n", fs.Args())
 		return o, exitUsage
 	}
-	if o.bodyLimit <= 0 {
-		fmt.Fprintln(stderr, "paxkit mock: --body-limit must be positive")
+	if err := o.check(); err != nil {
+		fmt.Fprintf(stderr, "paxkit mock: %v\n", err)
 		return o, exitUsage
 	}
 	return o, -1

@@ -28,19 +28,13 @@ import (
 // serveOptions are the flags of `paxkit serve`; each can also come from a PAXKIT_* variable
 // (flags win), so that containers and CI can configure paxkit without a command line.
 type serveOptions struct {
-	addr      string
-	fixtures  string
-	seed      uint64
-	logLevel  string
-	logFormat string
-	bodyLimit int64
-	validate  bool
+	listenOptions
+	fixtures string
 	// state is the state file (empty: state lives in memory only); stateInterval how often it
 	// is written while serving.
 	state         string
 	stateInterval time.Duration
 	rateLimits    server.RateLimits
-	pprof         string // address of the net/http/pprof listener; empty: off
 }
 
 // defaultRateLimit is Mews' documented limit (200 requests per AccessToken per 30 s, since
@@ -201,34 +195,11 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o serveOptions
-	fs.StringVar(&o.addr, "addr", envOr("PAXKIT_ADDR", "127.0.0.1:8080"), "address to listen on (env PAXKIT_ADDR)")
-	fs.StringVar(&o.fixtures, "fixtures", os.Getenv("PAXKIT_FIXTURES"), "JSON file with tenants and records to load over the demo data, in the format of GET /_paxkit/export (env PAXKIT_FIXTURES)")
-	seed, err := envUint("PAXKIT_SEED")
-	if err != nil {
+	if err := o.register(fs, "seed for generated ids; the same seed and requests give the same ids (0 = random; env PAXKIT_SEED)"); err != nil {
 		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
 		return o, exitUsage
 	}
-	fs.Uint64Var(&o.seed, "seed", seed, "seed for generated ids; the same seed and requests give the same ids (0 = random; env PAXKIT_SEED)")
-	fs.StringVar(&o.logLevel, "log-level", envOr("PAXKIT_LOG_LEVEL", "info"), "debug, info, warn or error (env PAXKIT_LOG_LEVEL)")
-	fs.StringVar(&o.logFormat, "log-format", envOr("PAXKIT_LOG_FORMAT", "text"), "text or json (env PAXKIT_LOG_FORMAT)")
-	limit := int64(16 << 20)
-	if v := os.Getenv("PAXKIT_BODY_LIMIT"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			fmt.Fprintf(stderr, "paxkit serve: PAXKIT_BODY_LIMIT must be a number of bytes, not %q\n", v)
-			return o, exitUsage
-		}
-		limit = n
-	}
-	validate := false
-	if v := os.Getenv("PAXKIT_VALIDATE_RESPONSES"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			fmt.Fprintf(stderr, "paxkit serve: PAXKIT_VALIDATE_RESPONSES must be true or false, not %q\n", v)
-			return o, exitUsage
-		}
-		validate = b
-	}
+	fs.StringVar(&o.fixtures, "fixtures", os.Getenv("PAXKIT_FIXTURES"), "JSON file with tenants and records to load over the demo data, in the format of GET /_paxkit/export (env PAXKIT_FIXTURES)")
 	stateInterval := 5 * time.Second
 	if v := os.Getenv("PAXKIT_STATE_INTERVAL"); v != "" {
 		d, err := time.ParseDuration(v)
@@ -242,9 +213,6 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 	fs.DurationVar(&o.stateInterval, "state-interval", stateInterval, "how often the state file is written while serving (env PAXKIT_STATE_INTERVAL)")
 	rateLimit := envOr("PAXKIT_RATE_LIMIT", defaultRateLimit)
 	fs.StringVar(&rateLimit, "rate-limit", rateLimit, "per-tenant token buckets: `LIMITS` is off, or TENANCY=N/DURATION[:BURST],... (tenancies tomp, intrepid, mews, erin, or * for all others); over the limit, the vendor's 429 with Retry-After (env PAXKIT_RATE_LIMIT)")
-	fs.Int64Var(&o.bodyLimit, "body-limit", limit, "largest request body accepted, in bytes (env PAXKIT_BODY_LIMIT)")
-	fs.BoolVar(&o.validate, "validate-responses", validate, "check every response against the contract and log violations (env PAXKIT_VALIDATE_RESPONSES)")
-	fs.StringVar(&o.pprof, "pprof", os.Getenv("PAXKIT_PPROF"), "serve Go profiles (net/http/pprof) on this separate `ADDR`, e.g. 127.0.0.1:6060; off when empty (env PAXKIT_PPROF)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: paxkit serve [flags]")
 		fmt.Fprintln(stderr, "\nServes every built-in API under /<api-id> as a stateful fake with demo data:")
@@ -264,19 +232,20 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 		fmt.Fprintf(stderr, "paxkit serve: unexpected arguments %q\n", fs.Args())
 		return o, exitUsage
 	}
-	if o.bodyLimit <= 0 {
-		fmt.Fprintln(stderr, "paxkit serve: --body-limit must be positive")
+	if err := o.check(); err != nil {
+		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
 		return o, exitUsage
 	}
 	if o.stateInterval <= 0 {
 		fmt.Fprintln(stderr, "paxkit serve: --state-interval must be positive")
 		return o, exitUsage
 	}
-	o.rateLimits, err = server.ParseRateLimits(rateLimit)
+	limits, err := server.ParseRateLimits(rateLimit)
 	if err != nil {
 		fmt.Fprintf(stderr, "paxkit serve: --rate-limit (or PAXKIT_RATE_LIMIT): %v\n", err)
 		return o, exitUsage
 	}
+	o.rateLimits = limits
 	return o, -1
 }
 
