@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/paxkit/paxkit/impl/erin"
 	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/server"
+	"github.com/paxkit/paxkit/internal/servertest"
 	"github.com/paxkit/paxkit/internal/store"
 	"github.com/paxkit/paxkit/openapi"
 )
@@ -46,35 +46,15 @@ func FuzzMessage(f *testing.F) {
 		if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"success":false`) {
 			t.Fatalf("%d answer is not a failure envelope: %s", rec.Code, rec.Body)
 		}
-		if v := violations.take(); len(v) > 0 {
+		if v := violations.Take(); len(v) > 0 {
 			t.Fatalf("%s %q: the answer breaks the contract: %v", path, body, v)
 		}
 	})
 }
 
-// violationLog collects the contract breaks the server reports while it answers.
-type violationLog struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (l *violationLog) add(api, op string, status int, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.list = append(l.list, fmt.Sprintf("%s %s %d: %v", api, op, status, err))
-}
-
-func (l *violationLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := l.list
-	l.list = nil
-	return out
-}
-
 // fuzzServer is Erin with its demo data, shared by the fuzz target's runs. The demo login
 // never locks, so that wrong passwords the fuzzer sends do not shut the handlers off.
-func fuzzServer(f *testing.F) (http.Handler, *violationLog) {
+func fuzzServer(f *testing.F) (http.Handler, *servertest.ViolationLog) {
 	st := store.New()
 	spec, err := openapi.Bytes(erin.ID)
 	if err != nil {
@@ -93,10 +73,10 @@ func fuzzServer(f *testing.F) (http.Handler, *violationLog) {
 		tn.Properties = map[string]any{"maxFailedLogins": float64(1e6)}
 		tenants[i] = tn
 	}
-	log := &violationLog{}
+	log := &servertest.ViolationLog{}
 	srv, err := server.New(server.Config{
 		ValidateResponses:   true,
-		OnResponseViolation: log.add,
+		OnResponseViolation: log.Add,
 		Fixtures:            &server.Fixtures{Tenants: map[string][]apidef.Tenant{erin.ID: tenants}},
 	}, []apidef.API{api}, st)
 	if err != nil {

@@ -7,11 +7,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/paxkit/paxkit/internal/apidef"
 	paxserver "github.com/paxkit/paxkit/internal/server"
+	"github.com/paxkit/paxkit/internal/servertest"
 	"github.com/paxkit/paxkit/internal/store"
 	"github.com/paxkit/paxkit/openapi"
 )
@@ -80,34 +80,15 @@ func FuzzRequest(f *testing.F) {
 		if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"errorType"`) {
 			t.Fatalf("%d answer not in the vendor's format: %s", rec.Code, rec.Body)
 		}
-		if v := violations.take(); len(v) > 0 {
+		if v := violations.Take(); len(v) > 0 {
 			t.Fatalf("%s %s %q: the answer breaks the contract: %v", method, path, body, v)
 		}
 	})
 }
 
-type violationLog struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (l *violationLog) add(api, op string, status int, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.list = append(l.list, fmt.Sprintf("%s %s %d: %v", api, op, status, err))
-}
-
-func (l *violationLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := l.list
-	l.list = nil
-	return out
-}
-
 // fuzzServer is one server with the demo data, shared by the runs (their writes accumulate,
 // which explores states no single request reaches), checking every answer against the contract.
-func fuzzServer(f *testing.F) (http.Handler, *violationLog) {
+func fuzzServer(f *testing.F) (http.Handler, *servertest.ViolationLog) {
 	st := store.New()
 	spec, err := openapi.Bytes(ID)
 	if err != nil {
@@ -121,8 +102,8 @@ func fuzzServer(f *testing.F) (http.Handler, *violationLog) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	log := &violationLog{}
-	srv, err := paxserver.New(paxserver.Config{ValidateResponses: true, OnResponseViolation: log.add}, []apidef.API{api}, st)
+	log := &servertest.ViolationLog{}
+	srv, err := paxserver.New(paxserver.Config{ValidateResponses: true, OnResponseViolation: log.Add}, []apidef.API{api}, st)
 	if err != nil {
 		f.Fatal(err)
 	}

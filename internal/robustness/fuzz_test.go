@@ -3,16 +3,15 @@ package robustness
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/server"
+	"github.com/paxkit/paxkit/internal/servertest"
 	"github.com/paxkit/paxkit/internal/store"
 )
 
@@ -99,40 +98,21 @@ func FuzzAnyOperation(f *testing.F) {
 				t.Fatalf("%s %s %s (%s: %q): %d %s: %s", o, o.method, path, name, headerValue, rec.Code, p, rec.Body)
 			}
 		}
-		if v := violations.take(); len(v) > 0 {
+		if v := violations.Take(); len(v) > 0 {
 			t.Fatalf("%s %s %s %q: the answer breaks the contract: %v", o, o.method, path, payload, v)
 		}
 	})
 }
 
-type violationLog struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (l *violationLog) add(api, op string, status int, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.list = append(l.list, fmt.Sprintf("%s %s %d: %v", api, op, status, err))
-}
-
-func (l *violationLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := l.list
-	l.list = nil
-	return out
-}
-
 // fuzzHandler is one server of every API with the demo data, shared by the fuzzer's runs
 // (their writes accumulate, which reaches states no single request does).
-func fuzzHandler(f *testing.F, _ []apidef.API) (http.Handler, *violationLog) {
+func fuzzHandler(f *testing.F, _ []apidef.API) (http.Handler, *servertest.ViolationLog) {
 	st := store.New()
 	apis := allAPIs(f)(st)
-	log := &violationLog{}
+	log := &servertest.ViolationLog{}
 	srv, err := server.New(server.Config{
 		ValidateResponses:   true,
-		OnResponseViolation: log.add,
+		OnResponseViolation: log.Add,
 		Fixtures:            &server.Fixtures{Tenants: erinTenantsThatNeverLock(apis)},
 	}, apis, st)
 	if err != nil {

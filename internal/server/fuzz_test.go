@@ -3,16 +3,15 @@ package server_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/paxkit/paxkit/impl/tomp"
 	"github.com/paxkit/paxkit/internal/registry"
 	"github.com/paxkit/paxkit/internal/server"
+	"github.com/paxkit/paxkit/internal/servertest"
 	"github.com/paxkit/paxkit/internal/store"
 )
 
@@ -71,42 +70,22 @@ func FuzzTompRequest(f *testing.F) {
 		if rec.Code >= 400 && !strings.Contains(rec.Body.String(), `"errorcode"`) {
 			t.Fatalf("%d answer not in TOMP's format: %s", rec.Code, rec.Body)
 		}
-		if v := violations.take(); len(v) > 0 {
+		if v := violations.Take(); len(v) > 0 {
 			t.Fatalf("%s %s (%s) %q: the answer breaks the contract: %v", method, path, contentType, body, v)
 		}
 	})
 }
 
-// violationLog collects the contract breaks the server reports while it answers.
-type violationLog struct {
-	mu   sync.Mutex
-	list []string
-}
-
-func (l *violationLog) add(api, op string, status int, err error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.list = append(l.list, fmt.Sprintf("%s %s %d: %v", api, op, status, err))
-}
-
-func (l *violationLog) take() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	out := l.list
-	l.list = nil
-	return out
-}
-
 // fuzzServer is a server with every API and its demo data, shared by a fuzz target's runs,
 // checking every response against its contract.
-func fuzzServer(f *testing.F) (http.Handler, *violationLog) {
+func fuzzServer(f *testing.F) (http.Handler, *servertest.ViolationLog) {
 	st := store.New()
 	apis, err := registry.APIs(context.Background(), st)
 	if err != nil {
 		f.Fatal(err)
 	}
-	log := &violationLog{}
-	srv, err := server.New(server.Config{ValidateResponses: true, OnResponseViolation: log.add}, apis, st)
+	log := &servertest.ViolationLog{}
+	srv, err := server.New(server.Config{ValidateResponses: true, OnResponseViolation: log.Add}, apis, st)
 	if err != nil {
 		f.Fatal(err)
 	}

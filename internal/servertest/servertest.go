@@ -6,6 +6,7 @@ package servertest
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -151,4 +152,28 @@ func (s *Server) Do(method, path string, header map[string]string, body any) Res
 		s.t.Errorf("%s %s answered %d: %s", method, path, resp.StatusCode, data)
 	}
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+}
+
+// ViolationLog collects the contract breaks a server reports through
+// server.Config.OnResponseViolation while it answers. Fuzz targets use it: they share one
+// server across inputs and check, after each input, that its answer broke nothing.
+type ViolationLog struct {
+	mu   sync.Mutex
+	list []string
+}
+
+// Add records one break; its signature is server.Config.OnResponseViolation's.
+func (l *ViolationLog) Add(api, op string, status int, err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.list = append(l.list, fmt.Sprintf("%s %s %d: %v", api, op, status, err))
+}
+
+// Take returns the breaks recorded since the last Take and forgets them.
+func (l *ViolationLog) Take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.list
+	l.list = nil
+	return out
 }
