@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 )
@@ -49,10 +51,22 @@ func (l *listenOptions) register(fs *flag.FlagSet, seedUsage string) error {
 	return nil
 }
 
-// check refuses shared values no server can run with.
-func (l *listenOptions) check() error {
-	if l.bodyLimit <= 0 {
-		return fmt.Errorf("--body-limit must be positive")
+// parse parses a server command's arguments: -h answers exitOK, a bad flag, a stray argument
+// or a shared value no server can run with (a body limit below 1) exitUsage; -1 means go on.
+func (l *listenOptions) parse(fs *flag.FlagSet, cmd string, args []string, stderr io.Writer) int {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
 	}
-	return nil
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "paxkit %s: unexpected arguments %q\n", cmd, fs.Args())
+		return exitUsage
+	}
+	if l.bodyLimit <= 0 {
+		fmt.Fprintf(stderr, "paxkit %s: --body-limit must be positive\n", cmd)
+		return exitUsage
+	}
+	return -1
 }

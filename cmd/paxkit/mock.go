@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -184,19 +183,8 @@ func parseMockFlags(args []string, stderr io.Writer) (mockOptions, int) {
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, exitOK
-		}
-		return o, exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "paxkit mock: unexpected arguments %q\n", fs.Args())
-		return o, exitUsage
-	}
-	if err := o.check(); err != nil {
-		fmt.Fprintf(stderr, "paxkit mock: %v\n", err)
-		return o, exitUsage
+	if code := o.parse(fs, "mock", args, stderr); code >= 0 {
+		return o, code
 	}
 	return o, -1
 }

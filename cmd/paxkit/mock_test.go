@@ -118,6 +118,7 @@ func TestMockFlagErrors(t *testing.T) {
 		{"missing spec", []string{"--spec", filepath.Join(dir, "none.yaml")}, "none.yaml"},
 		{"broken spec", []string{"--spec", broken}, "paxkit lint"},
 		{"extra argument", []string{"now"}, "unexpected arguments"},
+		{"zero body limit", []string{"--body-limit", "0"}, "--body-limit must be positive"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

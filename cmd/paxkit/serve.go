@@ -222,19 +222,8 @@ func parseServeFlags(args []string, stderr io.Writer) (serveOptions, int) {
 		fmt.Fprintln(stderr)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return o, exitOK
-		}
-		return o, exitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "paxkit serve: unexpected arguments %q\n", fs.Args())
-		return o, exitUsage
-	}
-	if err := o.check(); err != nil {
-		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
-		return o, exitUsage
+	if code := o.parse(fs, "serve", args, stderr); code >= 0 {
+		return o, code
 	}
 	if o.stateInterval <= 0 {
 		fmt.Fprintln(stderr, "paxkit serve: --state-interval must be positive")
