@@ -112,7 +112,7 @@ func (s *Server) canonicalPaths(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		c.SetRequest(r.WithContext(apidef.WithRequestID(r.Context(), uuid.NewString())))
+		c.SetRequest(r.WithContext(apidef.WithExchange(r.Context(), &apidef.Exchange{ID: uuid.NewString()})))
 		return next(c)
 	}
 }
@@ -127,6 +127,17 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		r := c.Request()
 		ctx := r.Context()
+		level := slog.LevelInfo
+		switch status := c.Response().Status; {
+		case status == http.StatusNotImplemented:
+			level = slog.LevelWarn // a known gap of paxkit, not a fault
+		case status >= 500:
+			level = slog.LevelError
+		}
+		if !s.cfg.Logger.Enabled(ctx, level) {
+			// Building the line costs allocations on every request; skip it when nobody reads.
+			return nil
+		}
 		attrs := []slog.Attr{
 			slog.String("method", r.Method),
 			slog.String("path", r.URL.Path),
@@ -140,13 +151,6 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		if t, ok := apidef.TenantFrom(ctx); ok {
 			attrs = append(attrs, slog.String("tenant", t.ID))
-		}
-		level := slog.LevelInfo
-		switch status := c.Response().Status; {
-		case status == http.StatusNotImplemented:
-			level = slog.LevelWarn // a known gap of paxkit, not a fault
-		case status >= 500:
-			level = slog.LevelError
 		}
 		s.cfg.Logger.LogAttrs(ctx, level, "request", attrs...)
 		return nil
@@ -171,29 +175,41 @@ func (s *Server) apiMiddleware(m *mounted) echo.MiddlewareFunc {
 			if m.api.Headers != nil {
 				m.api.Headers(r, c.Response().Header())
 			}
-			route, f := m.validator.FindRoute(r)
-			if f != nil {
-				return f
+			// echo has matched the request to an operation's route already (for APIs that
+			// register one route per operation); only the rest is matched against the contract.
+			var route validate.Route
+			matched := false
+			if r.URL.RawPath == "" {
+				route, matched = m.validator.RouteByPattern(r.Method, c.Path(), c.ParamNames(), c.ParamValues())
 			}
-			ctx := apidef.WithOperation(r.Context(), route.OperationID())
+			if !matched {
+				var f *apidef.Failure
+				if route, f = m.validator.FindRoute(r); f != nil {
+					return f
+				}
+			}
+			x := apidef.ExchangeFrom(r.Context())
+			if x == nil {
+				// requestContext runs before every route; this is a wiring mistake.
+				return &apidef.Failure{Kind: apidef.Internal, Message: "server: request without an exchange"}
+			}
+			x.Route = route.Matched()
 			body, f := readBody(r, s.cfg.BodyLimit)
 			if f != nil {
 				return f
 			}
-			ctx = apidef.WithRawBody(ctx, body)
-			r = r.WithContext(ctx)
-			c.SetRequest(r)
+			x.RawBody = body
 			if !s.cfg.ValidateResponses {
-				return s.serveAPI(c, m, route, body, next)
+				return s.serveAPI(c, m, x, route, body, next)
 			}
 			return s.validatingResponse(c, m, route, func() error {
-				return s.serveAPI(c, m, route, body, next)
+				return s.serveAPI(c, m, x, route, body, next)
 			})
 		}
 	}
 }
 
-func (s *Server) serveAPI(c echo.Context, m *mounted, route validate.Route, body []byte, next echo.HandlerFunc) error {
+func (s *Server) serveAPI(c echo.Context, m *mounted, x *apidef.Exchange, route validate.Route, body []byte, next echo.HandlerFunc) error {
 	r := c.Request()
 	ctx := r.Context()
 	var tenant apidef.Tenant
@@ -230,7 +246,7 @@ func (s *Server) serveAPI(c echo.Context, m *mounted, route validate.Route, body
 	if !tenant.AllowsOperation(route.OperationID()) {
 		return apidef.Fail(apidef.Forbidden, "these credentials may not call %s", route.OperationID())
 	}
-	c.SetRequest(r.WithContext(apidef.WithTenant(ctx, tenant)))
+	x.Tenant, x.Authenticated = tenant, true
 	if m.api.Mount == nil {
 		return apidef.Fail(apidef.NotImplemented,
 			"paxkit serve has no implementation of %s yet; the request is valid and authenticated", route.OperationID())

@@ -32,7 +32,18 @@ type Validator struct {
 	doc    *openapi3.T
 	router routers.Router
 	opts   *openapi3filter.Options
+	// byPattern maps a method and a pattern, the pattern in the syntax of echo's router
+	// (/tomp/collections/customers/items/:id), to its operation; nil when some path template
+	// of the contract does not translate (see RouteByPattern).
+	byPattern map[methodPattern]*routers.Route
+	// unsecured holds, for each operation, a copy without security requirements, which is
+	// what openapi3filter is given: paxkit's own authenticators check credentials, and
+	// kin-openapi would otherwise copy the body once per scheme only to call the no-op
+	// AuthenticationFunc.
+	unsecured map[*openapi3.Operation]*openapi3.Operation
 }
+
+type methodPattern struct{ method, pattern string }
 
 // New builds a validator for doc as served under base (for example "/tomp"). doc is copied
 // shallowly so that its servers can point at base without changing the caller's document.
@@ -44,8 +55,10 @@ func New(doc *openapi3.T, base string) (*Validator, error) {
 		return nil, fmt.Errorf("validate: build router for %s: %w", base, err)
 	}
 	return &Validator{
-		doc:    doc,
-		router: router,
+		doc:       doc,
+		router:    router,
+		byPattern: patterns(&routed, base),
+		unsecured: unsecured(doc),
 		opts: &openapi3filter.Options{
 			MultiError: true,
 			// Credentials are checked by each API's own authenticator (the vendors put them in
@@ -80,6 +93,73 @@ func (r Route) OperationID() string { return r.route.Operation.OperationID }
 
 // Operation is the matched operation.
 func (r Route) Operation() *openapi3.Operation { return r.route.Operation }
+
+// Matched is the route as handlers read it from the request context (apidef.RouteFrom).
+func (r Route) Matched() apidef.MatchedRoute {
+	return apidef.MatchedRoute{Route: r.route, PathParams: r.params}
+}
+
+// patterns indexes the operations of doc by their path in echo's syntax under base, or
+// returns nil if some template has no such form (see EchoPattern).
+func patterns(doc *openapi3.T, base string) map[methodPattern]*routers.Route {
+	out := map[methodPattern]*routers.Route{}
+	for template, item := range doc.Paths.Map() {
+		pattern, ok := EchoPattern(template)
+		if !ok {
+			return nil
+		}
+		for method, op := range item.Operations() {
+			out[methodPattern{method, base + pattern}] = &routers.Route{Spec: doc, Path: template, PathItem: item, Method: method, Operation: op}
+		}
+	}
+	return out
+}
+
+func unsecured(doc *openapi3.T) map[*openapi3.Operation]*openapi3.Operation {
+	out := map[*openapi3.Operation]*openapi3.Operation{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			bare := *op
+			bare.Security = &openapi3.SecurityRequirements{}
+			out[op] = &bare
+		}
+	}
+	return out
+}
+
+// EchoPattern translates an OpenAPI path template into the syntax of echo's router
+// (/items/{id} → /items/:id). ok is false when echo would read the template differently: a
+// parameter that is not a whole segment (/items/{id}.json) or a literal ':' or '*'.
+func EchoPattern(template string) (string, bool) {
+	segments := strings.Split(template, "/")
+	for i, seg := range segments {
+		switch {
+		case !strings.ContainsAny(seg, "{}:*"):
+		case len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' && !strings.ContainsAny(seg[1:len(seg)-1], "{}:*"):
+			segments[i] = ":" + seg[1:len(seg)-1]
+		default:
+			return "", false
+		}
+	}
+	return strings.Join(segments, "/"), true
+}
+
+// RouteByPattern finds the operation of a request that echo's router has already matched to
+// pattern (echo's c.Path()), with its parameter names and values, without matching the path a
+// second time. ok is false when the pattern is no operation of the contract (a catch-all
+// route, say); FindRoute then decides. The caller passes unescaped values only: echo's values
+// are raw when the request path has escapes, so such requests go to FindRoute.
+func (v *Validator) RouteByPattern(method, pattern string, names, values []string) (Route, bool) {
+	route := v.byPattern[methodPattern{method, pattern}]
+	if route == nil || len(names) != len(values) {
+		return Route{}, false
+	}
+	params := make(map[string]string, len(names))
+	for i, name := range names {
+		params[name] = values[i]
+	}
+	return Route{route: route, params: params}, true
+}
 
 // FindRoute matches a request to an operation. It answers a failure of kind RouteNotFound or
 // MethodNotAllowed when nothing matches.
@@ -121,10 +201,14 @@ func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, b
 			Violations: []apidef.Violation{{In: apidef.InBody, Message: "is not valid JSON: " + jsonProblem(body)}}}
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	unsecured := *route.route
+	if op := v.unsecured[unsecured.Operation]; op != nil {
+		unsecured.Operation = op
+	}
 	input := &openapi3filter.RequestValidationInput{
 		Request:    r,
 		PathParams: route.params,
-		Route:      route.route,
+		Route:      &unsecured,
 		Options:    v.opts,
 	}
 	err := openapi3filter.ValidateRequest(ctx, input)
