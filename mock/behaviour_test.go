@@ -347,3 +347,57 @@ func with(body any, k string, v any) map[string]any {
 	out[k] = v
 	return out
 }
+
+// The static mock keeps each example's bytes once encoded; asking for one example by name must
+// not change what the default answer, or another example, sends afterwards.
+func TestExampleAnswersStayApart(t *testing.T) {
+	raw := []byte(`openapi: 3.0.3
+info: {title: Two examples, version: "1"}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: A thing.
+          content:
+            application/json:
+              schema: {type: object, properties: {name: {type: string}}}
+              examples:
+                first: {value: {name: one}}
+                second: {value: {name: two}}
+            text/plain:
+              schema: {type: string}
+              example: plain thing
+`)
+	doc, err := openapi.Parse(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := servertest.New(t, func(*store.Store) []apidef.API {
+		a, err := mock.ForSpec("things", raw, doc, mock.Options{Mode: mock.Static, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []apidef.API{a}
+	}, servertest.Options{})
+	steps := []struct {
+		header map[string]string
+		want   string
+	}{
+		{nil, `{"name":"one"}`},
+		{map[string]string{"Prefer": "example=second"}, `{"name":"two"}`},
+		{nil, `{"name":"one"}`},
+		{map[string]string{"Accept": "text/plain"}, `plain thing`},
+		{map[string]string{"Prefer": "example=first"}, `{"name":"one"}`},
+		{map[string]string{"Prefer": "example=second"}, `{"name":"two"}`},
+	}
+	for i, st := range steps {
+		r := send(srv, "GET", "/things/x", st.header, nil)
+		if r.Status != 200 || string(r.Body) != st.want {
+			t.Errorf("step %d (%v): %d %s, want %s", i, st.header, r.Status, r.Body, st.want)
+		}
+	}
+}

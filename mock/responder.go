@@ -20,10 +20,10 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
 
 	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/validate"
 )
 
 // Mode says where response bodies come from by default.
@@ -72,9 +72,8 @@ type Options struct {
 // data. It runs behind paxkit's server core, so the request it sees has already been routed,
 // authenticated and validated; it is safe for concurrent use.
 type Responder struct {
-	doc    *openapi3.T
-	router routers.Router
-	opts   Options
+	doc  *openapi3.T
+	opts Options
 	// gens recycles generators, whose caches (merged allOf schemas, compiled patterns) outlive
 	// one request; each is reseeded per response.
 	gens sync.Pool
@@ -82,24 +81,29 @@ type Responder struct {
 	// requests in the same order.
 	faultsMu sync.Mutex
 	faults   *rand.Rand
+	// encoded holds the bytes of every example answered so far (exampleKey → []byte): an
+	// example is fixed text, and encoding it again for every request was the largest cost of
+	// the static mock.
+	encoded sync.Map
 }
 
-// NewResponder builds a responder for doc served under base ("" for the root). The refusals it
-// makes itself (an undocumented Prefer code, say) are apidef failures, which the core renders
-// in the API's format like its own.
-func NewResponder(doc *openapi3.T, base string, opts Options) (*Responder, error) {
+// exampleKey names one example answer: the media type object it is documented under, the
+// example's name as asked for ("" for the default one) and the media type it is sent as.
+type exampleKey struct {
+	media *openapi3.MediaType
+	name  string
+	mt    string
+}
+
+// NewResponder builds a responder for doc. The refusals it makes itself (an undocumented
+// Prefer code, say) are apidef failures, which the core renders in the API's format like its
+// own.
+func NewResponder(doc *openapi3.T, opts Options) (*Responder, error) {
 	if opts.ErrorRate < 0 || opts.ErrorRate > 1 {
 		return nil, fmt.Errorf("mock: error rate %v is not between 0 and 1", opts.ErrorRate)
 	}
-	routed := *doc
-	routed.Servers = openapi3.Servers{{URL: base}}
-	router, err := gorillamux.NewRouter(&routed)
-	if err != nil {
-		return nil, fmt.Errorf("mock: build router for %q: %w", base, err)
-	}
 	rp := &Responder{
 		doc:    doc,
-		router: router,
 		opts:   opts,
 		faults: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5bd1e995)),
 	}
@@ -109,20 +113,40 @@ func NewResponder(doc *openapi3.T, base string, opts Options) (*Responder, error
 
 // Register answers every path under g with the responder; the server core in front of it has
 // already refused what the contract does not allow.
+//
+// Each operation gets its own route where echo's syntax can say its path, so that the core
+// finds the operation from echo's match instead of matching the path again
+// (validate.RouteByPattern); the catch-all routes take the rest.
 func (rp *Responder) Register(g *echo.Group) {
+	for template, item := range rp.doc.Paths.Map() {
+		pattern, ok := validate.EchoPattern(template)
+		if !ok {
+			continue
+		}
+		for method := range item.Operations() {
+			g.Add(method, pattern, rp.Handle)
+		}
+	}
 	g.Any("", rp.Handle)
 	g.Any("/*", rp.Handle)
+}
+
+// owns reports whether route is an operation of the responder's contract.
+func (rp *Responder) owns(route *routers.Route) bool {
+	item := rp.doc.Paths.Value(route.Path)
+	return item != nil && item.GetOperation(route.Method) == route.Operation
 }
 
 // Handle answers one request the core has let through.
 func (rp *Responder) Handle(c echo.Context) error {
 	r := c.Request()
-	route, params, err := rp.router.FindRoute(r)
-	if err != nil {
-		// The core routed the request with the same contract; this cannot happen unless the
-		// responder was registered for another one.
-		return &apidef.Failure{Kind: apidef.Internal, Message: "mock: no operation", Cause: err}
+	matched, ok := apidef.RouteFrom(r.Context())
+	if !ok || !rp.owns(matched.Route) {
+		// The core routes every request with the contract it validates against; this cannot
+		// happen unless the responder was registered for another one.
+		return &apidef.Failure{Kind: apidef.Internal, Message: "mock: the request was not routed to an operation of this contract"}
 	}
+	route, params := matched.Route, matched.PathParams
 	pref, err := ParsePrefer(r.Header.Values("Prefer"))
 	if err != nil {
 		return preferFailure(err.Error())
@@ -164,7 +188,7 @@ func (rp *Responder) Handle(c echo.Context) error {
 			return f
 		}
 		if found {
-			return rp.write(c, status, mt, ex)
+			return rp.writeExample(c, status, mt, exampleKey{media, pref.Example, mt}, ex)
 		}
 	}
 	if media.Schema == nil {
@@ -562,15 +586,44 @@ func entity(obj map[string]any, aliases []string) map[string]any {
 // write sends body as mt: JSON for JSON media types and structured values, the string itself
 // for a text body.
 func (rp *Responder) write(c echo.Context, status int, mt string, body any) error {
+	b, err := encode(mt, body)
+	if err != nil {
+		return err
+	}
+	return send(c, status, mt, b)
+}
+
+// writeExample sends the example ex, encoded once per key and kept.
+func (rp *Responder) writeExample(c echo.Context, status int, mt string, key exampleKey, ex any) error {
+	if b, ok := rp.encoded.Load(key); ok {
+		return send(c, status, mt, b.([]byte))
+	}
+	b, err := encode(mt, ex)
+	if err != nil {
+		return err
+	}
+	rp.encoded.Store(key, b)
+	return send(c, status, mt, b)
+}
+
+// send writes a body as media type mt, replacing the Content-Type the API's Headers hook set
+// for refusals (echo's Blob keeps a Content-Type that is set already).
+func send(c echo.Context, status int, mt string, b []byte) error {
 	c.Response().Header().Set(echo.HeaderContentType, mt)
+	return c.Blob(status, mt, b)
+}
+
+// encode writes a body as its media type carries it: a string as it is for non-JSON types,
+// anything else as JSON (without HTML escaping, as the vendors send it).
+func encode(mt string, body any) ([]byte, error) {
 	if s, ok := body.(string); ok && !isJSONMedia(mt) {
-		return c.Blob(status, mt, []byte(s))
+		return []byte(s), nil
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(body); err != nil {
-		return &apidef.Failure{Kind: apidef.Internal, Message: "mock: encode body", Cause: err}
+		return nil, &apidef.Failure{Kind: apidef.Internal, Message: "mock: encode body", Cause: err}
 	}
-	return c.Blob(status, mt, bytes.TrimRight(buf.Bytes(), "\n"))
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }

@@ -27,7 +27,7 @@ import (
 // Routing, contract validation and everything else are the server core's, as for the
 // built-in APIs.
 func ForSpec(id string, raw []byte, doc *openapi3.T, opts Options) (apidef.API, error) {
-	rp, err := NewResponder(doc, "", opts)
+	rp, err := NewResponder(doc, opts)
 	if err != nil {
 		return apidef.API{}, err
 	}
@@ -65,13 +65,9 @@ type specAPI struct {
 func mockTenant() apidef.Tenant { return apidef.Tenant{ID: "mock"} }
 
 func (sp *specAPI) authenticate(r *http.Request, _ []byte, _ []apidef.Tenant) (apidef.Tenant, *apidef.Failure) {
-	route, _, err := sp.rp.router.FindRoute(r)
-	if err != nil {
-		return mockTenant(), nil // the core has routed the request already
-	}
 	reqs := sp.doc.Security
-	if route.Operation.Security != nil {
-		reqs = *route.Operation.Security
+	if m, ok := apidef.RouteFrom(r.Context()); ok && m.Route.Operation.Security != nil {
+		reqs = *m.Route.Operation.Security
 	}
 	if len(reqs) == 0 {
 		return mockTenant(), nil
@@ -143,9 +139,11 @@ func capitalize(s string) string {
 // only, problem+json otherwise.
 func (sp *specAPI) headers(r *http.Request, h http.Header) {
 	mt := "application/problem+json"
-	if route, _, err := sp.rp.router.FindRoute(r); err == nil && route.Operation.Responses != nil {
+	// Before routing (the core sets headers first) there is no operation yet; the core asks
+	// again when it renders a refusal of a routed request.
+	if m, ok := apidef.RouteFrom(r.Context()); ok && m.Route.Operation.Responses != nil {
 		json, problem := false, false
-		for code, ref := range route.Operation.Responses.Map() {
+		for code, ref := range m.Route.Operation.Responses.Map() {
 			if ref.Value == nil || strings.HasPrefix(code, "2") {
 				continue
 			}

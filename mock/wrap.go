@@ -12,7 +12,7 @@ import (
 // validation and error format as `paxkit serve`, but every operation answered by a Responder
 // instead of the API's implementation. So the mock refuses exactly what the real API refuses.
 func Wrap(a apidef.API, opts Options) (apidef.API, error) {
-	rp, err := NewResponder(a.Doc, a.Base(), opts)
+	rp, err := NewResponder(a.Doc, opts)
 	if err != nil {
 		return apidef.API{}, fmt.Errorf("mock %s: %w", a.ID, err)
 	}
