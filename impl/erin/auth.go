@@ -1,7 +1,6 @@
 package erin
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -88,11 +87,10 @@ const msgWrongCredentials = "The email address or password is incorrect"
 // row locks the account. A right password on a locked, disabled or deleted account is refused
 // (403, or 401 for a deleted one, which no longer exists for its customer); otherwise it
 // clears the count.
-func (a *authenticator) authenticate(_ *http.Request, body []byte, tenants []apidef.Tenant) (apidef.Tenant, *apidef.Failure) {
-	// Maps, not structs: encoding/json matches struct fields ignoring case, and only the
-	// members the contract validated may count.
-	var msg map[string]any
-	if err := json.Unmarshal(body, &msg); err != nil {
+func (a *authenticator) authenticate(r *http.Request, body []byte, tenants []apidef.Tenant) (apidef.Tenant, *apidef.Failure) {
+	// Maps, not structs (BodyObject): only the members the contract validated may count.
+	msg, ok := apidef.BodyObject(r, body)
+	if !ok {
 		return apidef.Tenant{}, loginFailure(apidef.Unauthenticated, codeAuthRequired, "authenticate is required")
 	}
 	auth, ok := msg["authenticate"].(map[string]any)

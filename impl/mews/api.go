@@ -250,12 +250,11 @@ func otherDemoPairs() []apidef.Tenant {
 
 // authenticate reads ClientToken and AccessToken from the JSON body (the contract validation
 // has already checked that they are present strings) and finds the enterprise they belong to.
-func authenticate(_ *http.Request, body []byte, tenants []apidef.Tenant) (apidef.Tenant, *apidef.Failure) {
-	// A map, not a struct: encoding/json matches struct fields ignoring case, and a body with
-	// both "AccessToken" and "accesstoken" must not authenticate with the one the contract
-	// did not check.
-	var msg map[string]any
-	if err := json.Unmarshal(body, &msg); err != nil {
+func authenticate(r *http.Request, body []byte, tenants []apidef.Tenant) (apidef.Tenant, *apidef.Failure) {
+	// Exact member names (BodyObject): a body with both "AccessToken" and "accesstoken" must
+	// not authenticate with the one the contract did not check.
+	msg, ok := apidef.BodyObject(r, body)
+	if !ok {
 		return apidef.Tenant{}, apidef.Fail(apidef.Unauthenticated, "Invalid ClientToken or AccessToken.")
 	}
 	clientToken, _ := msg["ClientToken"].(string)

@@ -8,6 +8,7 @@ package apidef
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -258,4 +259,21 @@ func RawBodyFrom(ctx context.Context) []byte {
 		return x.RawBody
 	}
 	return nil
+}
+
+// BodyObject returns the request body's top-level JSON object, for authenticators that read
+// credentials from the body after the contract validation: the value the validation decoded
+// (the core keeps it on r.Body), or, without one, body decoded now. A map, never a struct:
+// encoding/json matches struct fields ignoring case, and only the members the contract
+// validated may count. ok is false when the body is no JSON object.
+func BodyObject(r *http.Request, body []byte) (map[string]any, bool) {
+	if vb, ok := r.Body.(interface{ ValidatedValue() any }); ok {
+		obj, ok := vb.ValidatedValue().(map[string]any)
+		return obj, ok
+	}
+	var obj map[string]any
+	if err := json.Unmarshal(body, &obj); err != nil || obj == nil {
+		return nil, false
+	}
+	return obj, true
 }
