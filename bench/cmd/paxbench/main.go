@@ -1,7 +1,8 @@
 // Command paxbench is paxkit's load harness (`make bench`): it starts the paxkit binary in
 // each mode, drives it over loopback with wrk, measures start-up time and resident memory, and
-// writes what it measured to bench/results/load.{md,json}, as ratios to a raw echo route
-// measured in the same run (absolute numbers drift on shared machines; ratios much less).
+// writes what it measured to bench/results/load.{md,json}, as ratios to a raw route measured
+// right before each run: a net/http handler answering the same request with the same bytes
+// (absolute numbers drift on shared machines; ratios of neighbouring runs much less).
 //
 // It is not part of `make test`: it takes minutes and its numbers are only meaningful side
 // by side.
@@ -63,13 +64,16 @@ func main() {
 
 // Result is one measured figure.
 type Result struct {
-	Name   string  `json:"name"`
-	What   string  `json:"what"`
-	RPS    float64 `json:"requestsPerSecond,omitempty"`
-	P50ms  float64 `json:"p50ms,omitempty"`
-	P99ms  float64 `json:"p99ms,omitempty"`
-	Bytes  int     `json:"responseBytes,omitempty"`
-	Ratio  float64 `json:"ratioToEcho,omitempty"` // RPS / raw echo RPS
+	Name  string  `json:"name"`
+	What  string  `json:"what"`
+	RPS   float64 `json:"requestsPerSecond,omitempty"`
+	P50ms float64 `json:"p50ms,omitempty"`
+	P99ms float64 `json:"p99ms,omitempty"`
+	Bytes int     `json:"responseBytes,omitempty"`
+	// RawRPS is the raw limit of this run: the same request answered with the same bytes by
+	// a handler that does nothing else, measured just before.
+	RawRPS float64 `json:"rawRequestsPerSecond,omitempty"`
+	Ratio  float64 `json:"ratioToRaw,omitempty"` // RPS / RawRPS
 	Target float64 `json:"targetRatio,omitempty"`
 	Errors int     `json:"non2xxOrSocketErrors"`
 	Note   string  `json:"note,omitempty"`
@@ -80,7 +84,6 @@ type Report struct {
 	Date        string    `json:"date"`
 	Machine     string    `json:"machine"`
 	Wrk         string    `json:"wrk"`
-	EchoRPS     []float64 `json:"echoRequestsPerSecond"` // before and after the paxkit runs
 	Load        []Result  `json:"load"`
 	StartMs     float64   `json:"startupMsMedian"`
 	StartAllMs  []float64 `json:"startupMsAll"`
@@ -154,59 +157,57 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 	}
 	rep.StartMs = median(rep.StartAllMs)
 
-	// The raw limit serves the bytes of the static mock's TOMP answer with the same headers'
-	// size class: a handler doing nothing but write them.
+	// Each run is paired with its raw limit: a handler writing the bytes paxkit answered this
+	// very request with, loaded with the same request just before paxkit.
+	measure := func(name, what, base string, r request, target float64) (Result, error) {
+		logger.Info("load", "name", name)
+		// One request first: a misconfigured run would otherwise measure error answers.
+		body, contentType, err := fetch(base, r)
+		if err != nil {
+			return Result{Name: name}, fmt.Errorf("%s: the request fails before any load: %w", name, err)
+		}
+		raw, err := startRaw(body, contentType)
+		if err != nil {
+			return Result{Name: name}, err
+		}
+		limit, err := runWrk(ctx, o, tmp, raw.base, r)
+		raw.stop()
+		if err != nil {
+			return Result{Name: name}, fmt.Errorf("%s: raw limit: %w", name, err)
+		}
+		res, err := runWrk(ctx, o, tmp, base, r)
+		res.Name, res.What, res.Target = name, what, target
+		res.Bytes, res.RawRPS = len(body), limit.RPS
+		if limit.RPS > 0 {
+			res.Ratio = res.RPS / limit.RPS
+		}
+		return res, err
+	}
+	add := func(r Result, err error) error {
+		rep.Load = append(rep.Load, r)
+		return err
+	}
+
 	static, err := startPaxkit(ctx, o.bin, "mock", "--mode", "static", "--seed", "1")
 	if err != nil {
 		return err
 	}
-	echoBody, echoType, err := fetch(static.base, tompGet("acc-1"))
-	if err != nil {
-		static.stop()
-		return fmt.Errorf("static mock answer for the echo route: %w", err)
-	}
-	echo, err := startEcho(echoBody, echoType)
-	if err != nil {
-		static.stop()
-		return err
-	}
-	wrk := func(name, what, base string, r request, target float64) (Result, error) {
-		logger.Info("load", "name", name)
-		// One request first: a misconfigured run would otherwise measure error answers.
-		if _, _, err := fetch(base, r); err != nil {
-			return Result{Name: name}, fmt.Errorf("%s: the request fails before any load: %w", name, err)
-		}
-		res, err := runWrk(ctx, o, tmp, base, r)
-		res.Name, res.What, res.Target = name, what, target
-		return res, err
-	}
-	echo1, err := wrk("echo", "raw limit: net/http handler writing the static mock's TOMP account bytes", echo.base, request{method: "GET", path: "/"}, 0)
-	if err != nil {
-		return err
-	}
-	rep.EchoRPS = append(rep.EchoRPS, echo1.RPS)
-
-	var load []Result
-	add := func(r Result, err error) error {
-		load = append(load, r)
-		return err
-	}
-	if err := errors.Join(
-		add(wrk("mock static tomp GET", "paxkit mock --mode static: GET customer account", static.base, tompGet("acc-1"), 0.60)),
-		add(wrk("mock static mews getAll", "paxkit mock --mode static: POST customers/getAll (Mews has no GET)", static.base, mewsGetAll, 0.60)),
-	); err != nil {
-		static.stop()
-		return err
-	}
+	err = errors.Join(
+		add(measure("mock static tomp GET", "paxkit mock --mode static: GET customer account", static.base, tompGet("acc-1"), 0.60)),
+		add(measure("mock static mews getAll", "paxkit mock --mode static: POST customers/getAll (Mews has no GET)", static.base, mewsGetAll, 0.60)),
+	)
 	static.stop()
+	if err != nil {
+		return err
+	}
 
 	dynamic, err := startPaxkit(ctx, o.bin, "mock", "--mode", "dynamic", "--seed", "1")
 	if err != nil {
 		return err
 	}
 	err = errors.Join(
-		add(wrk("mock dynamic tomp GET", "paxkit mock --mode dynamic: GET customer account (generated)", dynamic.base, tompGet("acc-1"), 0)),
-		add(wrk("mock dynamic mews getAll", "paxkit mock --mode dynamic: POST customers/getAll (generated)", dynamic.base, mewsGetAll, 0)),
+		add(measure("mock dynamic tomp GET", "paxkit mock --mode dynamic: GET customer account (generated)", dynamic.base, tompGet("acc-1"), 0)),
+		add(measure("mock dynamic mews getAll", "paxkit mock --mode dynamic: POST customers/getAll (generated)", dynamic.base, mewsGetAll, 0)),
 	)
 	dynamic.stop()
 	if err != nil {
@@ -218,28 +219,15 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		return err
 	}
 	err = errors.Join(
-		add(wrk("serve tomp GET by id", "paxkit serve: GET customer account by id (request validated)", serve.base, tompGet(tompAccount), 0.50)),
-		add(wrk("serve mews getAll by id", "paxkit serve: POST customers/getAll by CustomerIds (Mews' read by id)", serve.base, mewsGetAll, 0.50)),
-		add(wrk("serve tomp create", "paxkit serve: POST create account, every request a new customer, validated", serve.base, tompCreate, 0.40)),
-		add(wrk("serve mews add", "paxkit serve: POST customers/add, every request a new customer, validated", serve.base, mewsAdd, 0.40)),
+		add(measure("serve tomp GET by id", "paxkit serve: GET customer account by id (request validated)", serve.base, tompGet(tompAccount), 0.50)),
+		add(measure("serve mews getAll by id", "paxkit serve: POST customers/getAll by CustomerIds (Mews' read by id)", serve.base, mewsGetAll, 0.50)),
+		add(measure("serve tomp create", "paxkit serve: POST create account, every request a new customer, validated", serve.base, tompCreate, 0.40)),
+		add(measure("serve mews add", "paxkit serve: POST customers/add, every request a new customer, validated", serve.base, mewsAdd, 0.40)),
 	)
 	serve.stop()
 	if err != nil {
 		return err
 	}
-
-	echo2, err := wrk("echo (again)", "raw limit measured again after the paxkit runs", echo.base, request{method: "GET", path: "/"}, 0)
-	echo.stop()
-	if err != nil {
-		return err
-	}
-	rep.EchoRPS = append(rep.EchoRPS, echo2.RPS)
-	limit := (echo1.RPS + echo2.RPS) / 2
-	echo1.Bytes = len(echoBody)
-	for i := range load {
-		load[i].Ratio = load[i].RPS / limit
-	}
-	rep.Load = append([]Result{echo1}, append(load, echo2)...)
 
 	if o.customers > 0 {
 		logger.Info("RSS with stored customers", "customers", o.customers)
@@ -259,7 +247,7 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 	}
 
 	if o.prism != "" {
-		if rep.Prism, err = comparePrism(ctx, o, tmp, wrk); err != nil {
+		if rep.Prism, err = comparePrism(ctx, o, tmp, logger); err != nil {
 			return err
 		}
 	}
@@ -268,7 +256,13 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 
 // comparePrism mocks the TOMP contract with Prism and with `paxkit mock --spec` (both at /,
 // static examples) and loads both with the same request.
-func comparePrism(ctx context.Context, o options, tmp string, wrk func(string, string, string, request, float64) (Result, error)) ([]Result, error) {
+func comparePrism(ctx context.Context, o options, tmp string, logger *slog.Logger) ([]Result, error) {
+	wrk := func(name, what, base string, r request) (Result, error) {
+		logger.Info("load", "name", name)
+		res, err := runWrk(ctx, o, tmp, base, r)
+		res.Name, res.What = name, what
+		return res, err
+	}
 	spec, err := filepath.Abs("openapi/tomp.yaml")
 	if err != nil {
 		return nil, err
@@ -278,7 +272,7 @@ func comparePrism(ctx context.Context, o options, tmp string, wrk func(string, s
 	if err != nil {
 		return nil, err
 	}
-	pr, err := wrk("paxkit mock --spec tomp.yaml", "GET customer account, static", pax.base, r, 0)
+	pr, err := wrk("paxkit mock --spec tomp.yaml", "GET customer account, static", pax.base, r)
 	pax.stop()
 	if err != nil {
 		return nil, err
@@ -297,7 +291,7 @@ func comparePrism(ctx context.Context, o options, tmp string, wrk func(string, s
 	if _, err := waitReady(base, r, 60*time.Second); err != nil {
 		return nil, fmt.Errorf("prism: %w", err)
 	}
-	prism, err := wrk("prism mock tomp.yaml", "GET customer account, static (Prism's default)", base, r, 0)
+	prism, err := wrk("prism mock tomp.yaml", "GET customer account, static (Prism's default)", base, r)
 	if err != nil {
 		return nil, err
 	}
@@ -446,8 +440,9 @@ func fetch(base string, r request) ([]byte, string, error) {
 	return body, resp.Header.Get("Content-Type"), err
 }
 
-// startEcho serves body at every path: the most a Go HTTP server can do on this machine.
-func startEcho(body []byte, contentType string) (*process, error) {
+// startRaw serves body at every path, for any method: the most a Go HTTP server can do on
+// this machine with this answer.
+func startRaw(body []byte, contentType string) (*process, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err

@@ -60,10 +60,10 @@ func verdict(ok bool) string {
 func markdown(rep Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Load figures (`make bench`)\n\nMeasured %s on %s with %s.\n", rep.Date, rep.Machine, rep.Wrk)
-	b.WriteString("The machine is shared with other jobs and wrk runs on the same cores as the server, so\n")
-	b.WriteString("absolute numbers are noisy; compare the ratios, all measured in this one run.\n\n")
-	fmt.Fprintf(&b, "Raw limit (echo route, before and after the paxkit runs): %.0f and %.0f requests/s.\n\n", rep.EchoRPS[0], rep.EchoRPS[1])
-	b.WriteString("| run | what | requests/s | p50 ms | p99 ms | ratio to echo | target | errors |\n|---|---|---:|---:|---:|---:|---|---:|\n")
+	b.WriteString("wrk runs on the same cores as the server, so absolute numbers depend on the machine and its\n")
+	b.WriteString("load; compare the ratios. Each run's raw limit is a net/http handler that answers the same\n")
+	b.WriteString("request with the same bytes paxkit sent and does nothing else, loaded just before it.\n\n")
+	b.WriteString("| run | what | bytes | raw limit req/s | requests/s | p50 ms | p99 ms | ratio to raw | target | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n")
 	for _, r := range rep.Load {
 		ratio, target := "", ""
 		if r.Ratio > 0 {
@@ -72,7 +72,7 @@ func markdown(rep Report) string {
 		if r.Target > 0 {
 			target = fmt.Sprintf("≥ %.0f%% %s", 100*r.Target, verdict(r.Ratio >= r.Target))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %.0f | %.2f | %.2f | %s | %s | %d |\n", r.Name, r.What, r.RPS, r.P50ms, r.P99ms, ratio, target, r.Errors)
+		fmt.Fprintf(&b, "| %s | %s | %d | %.0f | %.0f | %.2f | %.2f | %s | %s | %d |\n", r.Name, r.What, r.Bytes, r.RawRPS, r.RPS, r.P50ms, r.P99ms, ratio, target, r.Errors)
 	}
 	fmt.Fprintf(&b, "\n## Start-up and memory\n\n| figure | measured | target |\n|---|---:|---|\n")
 	fmt.Fprintf(&b, "| `paxkit serve` start to first successful answer, five APIs (median of %d) | %.1f ms | < 100 ms %s |\n", len(rep.StartAllMs), rep.StartMs, verdict(rep.StartMs < 100))
