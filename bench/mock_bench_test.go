@@ -54,6 +54,7 @@ func BenchmarkMockResponse(b *testing.B) {
 	}{
 		{"tomp-get-static", mock.Static, "GET", "/tomp/collections/customers/items/acc-1", nil},
 		{"tomp-get-dynamic", mock.Dynamic, "GET", "/tomp/collections/customers/items/acc-1", nil},
+		{"mews-getAll-static", mock.Static, "POST", "/mews/api/connector/v1/customers/getAll", getAll},
 		{"mews-getAll-dynamic", mock.Dynamic, "POST", "/mews/api/connector/v1/customers/getAll", getAll},
 	}
 	for _, c := range cases {

@@ -81,6 +81,9 @@ type Responder struct {
 	// requests in the same order.
 	faultsMu sync.Mutex
 	faults   *rand.Rand
+	// codes lists each operation's documented status codes in order, worked out once: sorting
+	// them for every request showed in the profile.
+	codes map[*openapi3.Operation][]int
 	// encoded holds the bytes of every example answered so far (exampleKey → []byte): an
 	// example is fixed text, and encoding it again for every request was the largest cost of
 	// the static mock.
@@ -108,6 +111,12 @@ func NewResponder(doc *openapi3.T, opts Options) (*Responder, error) {
 		faults: rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x5bd1e995)),
 	}
 	rp.gens.New = func() any { return NewGenerator(0) }
+	rp.codes = map[*openapi3.Operation][]int{}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			rp.codes[op] = documentedCodes(op)
+		}
+	}
 	return rp, nil
 }
 
@@ -244,7 +253,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 // pickResponse chooses the status and documented response: a fault's 5xx, the preferred code,
 // or the first 2xx. A nil response with a nil failure is an undocumented 5xx fault.
 func (rp *Responder) pickResponse(op *openapi3.Operation, p Prefer, fault bool) (int, *openapi3.Response, *apidef.Failure) {
-	documented := documentedCodes(op)
+	documented, ok := rp.codes[op]
+	if !ok {
+		documented = documentedCodes(op)
+	}
 	lookup := func(code int) *openapi3.Response {
 		if op.Responses == nil {
 			return nil
