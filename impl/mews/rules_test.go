@@ -33,6 +33,9 @@ func TestCredentials(t *testing.T) {
 		{"missing client", current, without(body(current, search), "Client"), 400, ""},
 		{"empty client", current, with(body(current, search), "Client", ""), 400, ""},
 		{"legacy needs no client", legacy, body(legacy, search), 200, ""},
+		// Member names are exact: a valid token under another spelling does not count.
+		{"valid token under another case", current, with(bodyFor(current, "nope", search), "accesstoken", mews.DemoAccessToken), 401, "Invalid AccessToken."},
+		{"valid client token under another case", current, with(with(body(current, search), "ClientToken", "nope"), "clienttoken", mews.DemoClientToken), 401, "Invalid ClientToken."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
