@@ -185,9 +185,11 @@ type Deps struct {
 // request's own goroutine, before anything reads the part it fills. One context value for all
 // of them, rather than one each, spares every request four copies of its http.Request.
 type Exchange struct {
-	// ID identifies the request in the access log and in the errors of vendors whose errors
-	// carry one (Mews' RequestId).
-	ID string
+	// id identifies the request in the access log and in the answers of vendors that carry
+	// one (Mews' Request-Id); drawn by newID when first asked for (RequestID), so that
+	// requests nobody logs or refuses cost no id.
+	id    string
+	newID func() string
 	// Route is the operation matched; Route.Route is nil before routing.
 	Route MatchedRoute
 	// RawBody is the request body as read once by the core, so that renderers can echo
@@ -205,6 +207,17 @@ type MatchedRoute struct {
 	Route *routers.Route
 	// PathParams are the path parameter values as the router extracted them (unescaped).
 	PathParams map[string]string
+}
+
+// NewExchange starts the exchange of a request whose id newID draws when it is first needed.
+func NewExchange(newID func() string) *Exchange { return &Exchange{newID: newID} }
+
+// RequestID is the request's id, drawn on first use.
+func (x *Exchange) RequestID() string {
+	if x.id == "" && x.newID != nil {
+		x.id = x.newID()
+	}
+	return x.id
 }
 
 type exchangeKey struct{}
@@ -232,7 +245,7 @@ func TenantFrom(ctx context.Context) (Tenant, bool) {
 // RequestIDFrom returns the request's id, or "" outside a request.
 func RequestIDFrom(ctx context.Context) string {
 	if x := ExchangeFrom(ctx); x != nil {
-		return x.ID
+		return x.RequestID()
 	}
 	return ""
 }

@@ -112,7 +112,7 @@ func (s *Server) canonicalPaths(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		c.SetRequest(r.WithContext(apidef.WithExchange(r.Context(), &apidef.Exchange{ID: uuid.NewString()})))
+		c.SetRequest(r.WithContext(apidef.WithExchange(r.Context(), apidef.NewExchange(uuid.NewString))))
 		return next(c)
 	}
 }

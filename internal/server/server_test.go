@@ -704,12 +704,22 @@ func TestAccessLogLevels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		mu.Lock()
 		got := logs.String()
 		mu.Unlock()
 		if want := fmt.Sprintf(`"level":%q,"msg":"request","method":"GET","path":%q`, level, path); !strings.Contains(got, want) {
 			t.Errorf("%s answered %d; logs lack %s:\n%s", path, resp.StatusCode, want, got)
+		}
+		// The id the client is told to quote is the one both log lines carry (it is drawn
+		// when first needed, once per request).
+		if level == "ERROR" {
+			_, id, ok := strings.Cut(string(body), "quote request id ")
+			id, _, _ = strings.Cut(id, `"`)
+			if !ok || id == "" || strings.Count(got, fmt.Sprintf(`"request_id":%q`, id)) != 2 {
+				t.Errorf("request id %q of the answer %s is not in both log lines:\n%s", id, body, got)
+			}
 		}
 	}
 }
