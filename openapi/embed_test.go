@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/paxkit/paxkit/openapi"
 )
 
@@ -79,6 +81,44 @@ paths:
 			_, err := openapi.Parse(ctx, []byte(tt.spec))
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("Parse = %v, want an error starting with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestValidateRefusesABrokenBuiltInSpec proves that the check TestSpecsLoadAndValidate runs
+// over openapi.Load's result can fail: a built-in spec broken after loading, in the document
+// or in one example, is refused.
+func TestValidateRefusesABrokenBuiltInSpec(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		brk  func(t *testing.T, doc *openapi3.T)
+		want string
+	}{
+		{"document", func(t *testing.T, doc *openapi3.T) { doc.Info.Version = "" }, "version"},
+		{"example", func(t *testing.T, doc *openapi3.T) {
+			op := doc.Paths.Find("/collections/customers/items/{customerId}").Get
+			mt := op.Responses.Status(200).Value.Content.Get("application/json")
+			for _, ex := range mt.Examples {
+				ex.Value.Value = 12345 // an account is an object
+				return
+			}
+			t.Fatal("getCustomer 200 has no named example to break")
+		}, "invalid example"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := openapi.Load(ctx, "tomp")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := openapi.Validate(ctx, doc); err != nil {
+				t.Fatalf("intact spec: %v", err)
+			}
+			tt.brk(t, doc)
+			if err := openapi.Validate(ctx, doc); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate = %v, want an error mentioning %q", err, tt.want)
 			}
 		})
 	}

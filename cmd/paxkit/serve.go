@@ -51,6 +51,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)
 		return exitUsage
 	}
+	restoreGC := relaxGCForStartup()
+	defer restoreGC()
 	var fixtures *server.Fixtures
 	if opts.fixtures != "" {
 		f, err := os.Open(opts.fixtures)
@@ -91,6 +93,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitUsage
 		}
 	}
+	restoreGC()
 	ln, err := net.Listen("tcp", opts.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "paxkit serve: %v\n", err)

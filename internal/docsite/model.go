@@ -119,11 +119,9 @@ type property struct {
 // component schema anyway, and a recursive inline schema must not unfold forever.
 const maxDepth = 6
 
-func buildPage(a API) (*page, error) {
+// buildPage computes an API's page; New has checked that a has a contract with its info.
+func buildPage(a API) *page {
 	doc := a.Doc
-	if doc == nil || doc.Info == nil {
-		return nil, fmt.Errorf("docsite: API %q has no loaded contract", a.ID)
-	}
 	p := &page{ID: a.ID, Title: doc.Info.Title, Version: doc.Info.Version, Description: doc.Info.Description, base: a.Base}
 	p.Auth = authSchemes(doc)
 	if doc.Paths != nil {
@@ -150,7 +148,7 @@ func buildPage(a API) (*page, error) {
 			p.Schemas = append(p.Schemas, buildSchema(name, doc.Components.Schemas[name]))
 		}
 	}
-	return p, nil
+	return p
 }
 
 var methodOrder = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodHead, http.MethodOptions}

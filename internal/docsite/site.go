@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 //go:embed style.css
@@ -26,13 +27,23 @@ type Links struct {
 
 // Site is the documentation of a set of APIs, ready to be written or served.
 type Site struct {
-	pages []*page
+	pages []lazyPage
 	specs map[string][]byte
 	tmpl  *template.Template
 }
 
-// New builds the documentation of apis. specs (optional, by API id) are the contracts as
-// written, copied next to each page so that the written site is complete on its own.
+// lazyPage is one API's page, computed from the contract the first time it is needed: `paxkit
+// serve` creates the site at every start, and building every page there was 6% of its
+// start-up (issue 10) for pages most runs never show. Everything that can make a page fail is
+// checked by New, so building it later cannot fail.
+type lazyPage struct {
+	id    string
+	build func() *page
+}
+
+// New prepares the documentation of apis, refusing what cannot make a page. specs (optional,
+// by API id) are the contracts as written, copied next to each page so that the written site
+// is complete on its own.
 func New(apis []API, specs map[string][]byte) (*Site, error) {
 	tmpl, err := parseTemplates()
 	if err != nil {
@@ -48,11 +59,10 @@ func New(apis []API, specs map[string][]byte) (*Site, error) {
 			return nil, fmt.Errorf("docsite: API %q given twice", a.ID)
 		}
 		seen[a.ID] = true
-		p, err := buildPage(a)
-		if err != nil {
-			return nil, err
+		if a.Doc == nil || a.Doc.Info == nil {
+			return nil, fmt.Errorf("docsite: API %q has no loaded contract", a.ID)
 		}
-		s.pages = append(s.pages, p)
+		s.pages = append(s.pages, lazyPage{id: a.ID, build: sync.OnceValue(func() *page { return buildPage(a) })})
 	}
 	return s, nil
 }
@@ -111,12 +121,16 @@ const DefaultBase = "http://127.0.0.1:8080"
 // Files renders the whole site as file name (slash-separated) -> content.
 func (s *Site) Files() (map[string][]byte, error) {
 	out := map[string][]byte{}
+	pages := make([]*page, 0, len(s.pages))
+	for _, lp := range s.pages {
+		pages = append(pages, lp.build())
+	}
 	var buf bytes.Buffer
-	if err := s.tmpl.ExecuteTemplate(&buf, "index", indexData{Pages: s.pages}); err != nil {
+	if err := s.tmpl.ExecuteTemplate(&buf, "index", indexData{Pages: pages}); err != nil {
 		return nil, fmt.Errorf("docsite: index: %w", err)
 	}
 	out["index.html"] = buf.Bytes()
-	for _, p := range s.pages {
+	for _, p := range pages {
 		links := Links{Index: "../index.html"}
 		if spec, ok := s.specs[p.ID]; ok {
 			links.Spec = "openapi.yaml"
@@ -145,15 +159,16 @@ func (s *Site) render(p *page, links Links, base string, live bool) ([]byte, err
 
 // Handler serves the page of API id live: the "try it" commands call the instance the page
 // was requested from (its Host, http unless the request came over TLS), so they can be pasted
-// into a terminal as they are. links point at the server's own index and contract.
+// into a terminal as they are. links point at the server's own index and contract. The page
+// is built on the first request (see lazyPage).
 func (s *Site) Handler(id string, links Links) (http.Handler, error) {
-	var p *page
+	var build func() *page
 	for _, candidate := range s.pages {
-		if candidate.ID == id {
-			p = candidate
+		if candidate.id == id {
+			build = candidate.build
 		}
 	}
-	if p == nil {
+	if build == nil {
 		return nil, fmt.Errorf("docsite: no API %q", id)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +176,7 @@ func (s *Site) Handler(id string, links Links) (http.Handler, error) {
 		if r.TLS != nil {
 			scheme = "https"
 		}
-		data, err := s.render(p, links, scheme+"://"+r.Host+"/"+id, true)
+		data, err := s.render(build(), links, scheme+"://"+r.Host+"/"+id, true)
 		if err != nil {
 			http.Error(w, "the documentation page could not be rendered", http.StatusInternalServerError)
 			return

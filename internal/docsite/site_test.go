@@ -10,7 +10,10 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/paxkit/paxkit/internal/apidef"
 	"github.com/paxkit/paxkit/internal/docsite"
@@ -140,6 +143,9 @@ func TestNewRefuses(t *testing.T) {
 		{"id that is a path", []docsite.API{{ID: "../x", Doc: doc}}},
 		{"same id twice", []docsite.API{{ID: "a", Doc: doc}, {ID: "a", Doc: doc}}},
 		{"no document", []docsite.API{{ID: "a"}}},
+		// Pages are built on first use (a live page on its first request), so New must refuse
+		// now what would make building fail later.
+		{"document without info", []docsite.API{{ID: "a", Doc: &openapi3.T{OpenAPI: "3.0.3"}}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			if _, err := docsite.New(tt.apis, nil); err == nil {
@@ -190,6 +196,45 @@ func TestHandlerTryIt(t *testing.T) {
 	}
 	if strings.Contains(body, "127.0.0.1:8080") {
 		t.Error("live page points its commands at the default address, not at the instance")
+	}
+}
+
+// TestHandlerFirstRequestsAtOnce: the live page is built on its first request, and requests
+// arriving together while it is built all get the same complete page (run with -race).
+func TestHandlerFirstRequestsAtOnce(t *testing.T) {
+	doc, err := openapi.Load(context.Background(), "mews")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, err := docsite.New([]docsite.API{{ID: "mews", Doc: doc}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := site.Handler("mews", docsite.Links{Index: "/", Spec: "../openapi.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const clients = 8
+	bodies := make([]string, clients)
+	var wg sync.WaitGroup
+	for i := range clients {
+		wg.Go(func() {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "http://docs.example/mews/docs/", nil))
+			if rec.Code != http.StatusOK {
+				t.Errorf("client %d: status %d", i, rec.Code)
+			}
+			bodies[i] = rec.Body.String()
+		})
+	}
+	wg.Wait()
+	if !strings.Contains(bodies[0], "customersGetAll") {
+		t.Fatal("the page lacks the operation customersGetAll")
+	}
+	for i, b := range bodies[1:] {
+		if b != bodies[0] {
+			t.Errorf("client %d got another page than client 0", i+1)
+		}
 	}
 }
 

@@ -63,8 +63,8 @@ func APIs(ctx context.Context, st *store.Store) ([]apidef.API, error) {
 	return out, nil
 }
 
-// loadAll parses and checks the built-in contracts concurrently: parsing (YAML, then the
-// OpenAPI and example checks) is most of paxkit's start-up, and the contracts are independent.
+// loadAll parses the built-in contracts concurrently: parsing the YAML is most of paxkit's
+// start-up, and the contracts are independent. (They are not validated here: see openapi.Load.)
 // On failure it reports the first failing contract in openapi.IDs() order, as a sequential
 // load would.
 func loadAll(ctx context.Context) (map[string][]byte, map[string]*openapi3.T, error) {
