@@ -55,7 +55,9 @@ type Generator struct {
 	f        *gofakeit.Faker
 	patterns map[string]*regexp.Regexp
 	merged   map[*openapi3.Schema]*openapi3.Schema
-	opts     []openapi3.SchemaValidationOption
+	// names caches what a property name says about its value (fakers.go).
+	names map[string]nameKind
+	opts  []openapi3.SchemaValidationOption
 }
 
 // NewGenerator returns a generator whose output depends only on seed and the calls made.
@@ -65,6 +67,7 @@ func NewGenerator(seed uint64) *Generator {
 		f:        gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false),
 		patterns: map[string]*regexp.Regexp{},
 		merged:   map[*openapi3.Schema]*openapi3.Schema{},
+		names:    map[string]nameKind{},
 		opts:     []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(openapi.Formats())},
 	}
 }
@@ -461,8 +464,8 @@ func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
 	}
 	// A plausible range inside the bounds: small positive counts unless told otherwise.
 	plo, phi := int64(1), int64(100)
-	if r, ok := intRangeFor(name); ok {
-		plo, phi = r[0], r[1]
+	if k := g.kind(name); k.hasInts {
+		plo, phi = k.ints[0], k.ints[1]
 	}
 	switch {
 	case s.Min != nil && s.Max != nil:
@@ -500,13 +503,8 @@ func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
 }
 
 func (g *Generator) number(s *openapi3.Schema, name string) float64 {
-	lo, hi := 1.0, 1000.0
-	switch n := norm(name); {
-	case strings.Contains(n, "latitude") || n == "lat":
-		lo, hi = -90, 90
-	case strings.Contains(n, "longitude") || n == "lng" || n == "lon":
-		lo, hi = -180, 180
-	}
+	k := g.kind(name)
+	lo, hi := k.lo, k.hi
 	switch {
 	case s.Min != nil && s.Max != nil:
 		lo, hi = *s.Min, *s.Max
