@@ -51,24 +51,48 @@ const nullChance = 0.1
 
 // Generator makes values valid against a schema; deterministic for a seed; NOT safe for
 // concurrent use (make one per goroutine / per request).
+//
+// The caches below hold only what follows from the schemas and names alone, never from the
+// random draws, so a Generator's output for a seed does not depend on what it made before.
 type Generator struct {
 	f        *gofakeit.Faker
 	patterns map[string]*regexp.Regexp
 	merged   map[*openapi3.Schema]*openapi3.Schema
+	// composed holds the schema a oneOf or anyOf branch is generated from (the branch merged
+	// with the schema's own keywords), so that it is built, merged and judged once.
+	composed map[branch]*openapi3.Schema
+	// sure caches, per schema, whether every value the generator makes for it is valid by
+	// construction (see sure.go); values of the other schemas are checked.
+	sure map[*openapi3.Schema]bool
 	// names caches what a property name says about its value (fakers.go).
 	names map[string]nameKind
-	opts  []openapi3.SchemaValidationOption
+	// reqOpts and respOpts are the validation options check passes to kin-openapi.
+	reqOpts, respOpts []openapi3.SchemaValidationOption
+	// failed is the first check that failed while generating the current value; nil while
+	// every checked part is valid.
+	failed error
+}
+
+// branch names a oneOf (or anyOf) branch of a schema.
+type branch struct {
+	of    *openapi3.Schema
+	i     int
+	anyOf bool
 }
 
 // NewGenerator returns a generator whose output depends only on seed and the calls made.
 // Unlike gofakeit.New, seed 0 is a seed like any other, not a request for randomness.
 func NewGenerator(seed uint64) *Generator {
+	formats := openapi3.WithStringFormatValidators(openapi.Formats())
 	return &Generator{
 		f:        gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false),
 		patterns: map[string]*regexp.Regexp{},
 		merged:   map[*openapi3.Schema]*openapi3.Schema{},
+		composed: map[branch]*openapi3.Schema{},
+		sure:     map[*openapi3.Schema]bool{},
 		names:    map[string]nameKind{},
-		opts:     []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(openapi.Formats())},
+		reqOpts:  []openapi3.SchemaValidationOption{formats, openapi3.VisitAsRequest()},
+		respOpts: []openapi3.SchemaValidationOption{formats, openapi3.VisitAsResponse()},
 	}
 }
 
@@ -94,7 +118,14 @@ func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (v 
 	}
 	var last error
 	for range attempts {
+		g.failed = nil
 		v := g.gen(s.Value, dir, name, 0)
+		if g.failed == nil {
+			// Every part is valid by construction or was checked (gen), so the whole is.
+			return v, nil
+		}
+		// A part failed its check. The whole may still be valid (an anyOf another branch of
+		// which the value matches): the last word is the whole value's check.
 		if err := g.check(s.Value, v, dir); err != nil {
 			last = err
 			continue
@@ -107,16 +138,31 @@ func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (v 
 // check validates v against s the way paxkit's server does: the document's formats, and
 // readOnly/writeOnly by direction.
 func (g *Generator) check(s *openapi3.Schema, v any, dir Direction) error {
-	opts := append(slices.Clip(g.opts), openapi3.VisitAsRequest())
 	if dir == Response {
-		opts = append(slices.Clip(g.opts), openapi3.VisitAsResponse())
+		return s.VisitJSON(v, g.respOpts...)
 	}
-	return s.VisitJSON(v, opts...)
+	return s.VisitJSON(v, g.reqOpts...)
 }
 
 func (g *Generator) chance(p float64) bool { return g.f.Float64() < p }
 
+// gen makes a value for s and checks it against s unless the generator is sure of it by
+// construction (sure.go). Only the parts it cannot be sure of are validated, and each is
+// validated where it is made, so a Customer whose one pattern-bound string needs checking
+// costs one string's check, not the whole object's. The first failure is kept in g.failed.
 func (g *Generator) gen(s *openapi3.Schema, dir Direction, name string, depth int) any {
+	v := g.build(s, dir, name, depth)
+	// A oneOf checks its candidates against s itself (unless an allOf merged it in).
+	selfChecked := len(s.OneOf) > 0 && len(s.AllOf) == 0
+	if g.failed == nil && !selfChecked && !g.isSure(s) {
+		if err := g.check(s, v, dir); err != nil {
+			g.failed = err
+		}
+	}
+	return v
+}
+
+func (g *Generator) build(s *openapi3.Schema, dir Direction, name string, depth int) any {
 	if len(s.AllOf) > 0 {
 		s = g.mergeAllOf(s)
 	}
@@ -127,12 +173,8 @@ func (g *Generator) gen(s *openapi3.Schema, dir Direction, name string, depth in
 		return g.oneOf(s, dir, name, depth)
 	}
 	if len(s.AnyOf) > 0 {
-		branch := s.AnyOf[g.f.IntN(len(s.AnyOf))]
-		if branch != nil && branch.Value != nil {
-			// The value must satisfy the schema's own keywords and the branch: merge them.
-			own := *s
-			own.AnyOf = nil
-			return g.gen(&openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: &own}, branch}}, dir, name, depth)
+		if c := g.compose(s, g.f.IntN(len(s.AnyOf)), true); c != nil {
+			return g.gen(c, dir, name, depth)
 		}
 	}
 	if len(s.Enum) > 0 {
@@ -184,26 +226,61 @@ func (g *Generator) oneOf(s *openapi3.Schema, dir Direction, name string, depth 
 		order[i] = i
 	}
 	g.f.ShuffleAnySlice(order)
+	// A branch's parts may fail their own checks while the candidate as a whole still
+	// matches the oneOf; what counts is the check of the candidate against s.
+	prior := g.failed
 	var last any
+	var failed error
 	for _, i := range order {
-		branch := s.OneOf[i]
-		if branch == nil || branch.Value == nil {
+		c := g.compose(s, i, false)
+		if c == nil {
 			continue
 		}
-		own := *s
-		own.OneOf = nil
-		v := g.gen(&openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: &own}, branch}}, dir, name, depth)
+		g.failed = nil
+		v := g.gen(c, dir, name, depth)
 		if d := s.Discriminator; d != nil {
 			if obj, ok := v.(map[string]any); ok {
-				obj[d.PropertyName] = discriminatorValue(d, branch)
+				obj[d.PropertyName] = discriminatorValue(d, s.OneOf[i])
 			}
 		}
 		last = v
-		if g.check(s, v, dir) == nil {
+		err := g.check(s, v, dir)
+		if err == nil {
+			g.failed = prior
 			return v
 		}
+		failed = err
 	}
+	if failed == nil {
+		failed = fmt.Errorf("mock: no resolved branch among %d of a oneOf", len(s.OneOf))
+	}
+	if prior != nil {
+		failed = prior
+	}
+	g.failed = failed
 	return last
+}
+
+// compose is the schema a value of branch i of s's oneOf (or anyOf) is made from: the branch
+// and s's own keywords, which the value must satisfy too; nil for an unresolved branch.
+func (g *Generator) compose(s *openapi3.Schema, i int, anyOf bool) *openapi3.Schema {
+	key := branch{s, i, anyOf}
+	if c, ok := g.composed[key]; ok {
+		return c
+	}
+	own := *s
+	var b *openapi3.SchemaRef
+	if anyOf {
+		b, own.AnyOf = s.AnyOf[i], nil
+	} else {
+		b, own.OneOf = s.OneOf[i], nil
+	}
+	var c *openapi3.Schema
+	if b != nil && b.Value != nil {
+		c = &openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: &own}, b}}
+	}
+	g.composed[key] = c
+	return c
 }
 
 // discriminatorValue is the mapping key that names branch, else the last segment of its $ref.
@@ -443,8 +520,9 @@ func singular(name string) string {
 	return name
 }
 
-func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
-	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+// integerBounds is the range of integers s allows, empty (lo > hi) if none.
+func integerBounds(s *openapi3.Schema) (lo, hi int64) {
+	lo, hi = int64(math.MinInt64), int64(math.MaxInt64)
 	if s.Format == "int32" {
 		lo, hi = math.MinInt32, math.MaxInt32
 	}
@@ -462,6 +540,11 @@ func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
 		}
 		hi = min(hi, m)
 	}
+	return lo, hi
+}
+
+func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
+	lo, hi := integerBounds(s)
 	// A plausible range inside the bounds: small positive counts unless told otherwise.
 	plo, phi := int64(1), int64(100)
 	if k := g.kind(name); k.hasInts {

@@ -1,0 +1,42 @@
+package mock
+
+import (
+	"context"
+	"testing"
+
+	"github.com/paxkit/paxkit/openapi"
+)
+
+// TestCachesDoNotGrowPerValue: the Responder keeps its Generators for the life of the process,
+// so their caches must hold per schema, never per value. oneOf and anyOf branches used to be
+// merged into a fresh schema per value, which cached one more entry every time.
+func TestCachesDoNotGrowPerValue(t *testing.T) {
+	src := `{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":{
+		"S":{"type":"object","required":["pet","id"],"properties":{
+			"id":{"anyOf":[{"type":"string","format":"uuid"},{"type":"integer"}]},
+			"pet":{"oneOf":[
+				{"type":"object","required":["kind","lives"],"properties":{"kind":{"type":"string","enum":["cat"]},"lives":{"type":"integer","minimum":1,"maximum":9}}},
+				{"type":"object","required":["kind"],"properties":{"kind":{"type":"string","enum":["dog"]},"bark":{"type":"string","pattern":"^wo+f$"}}}]}}}}}}`
+	doc, err := openapi.Parse(context.Background(), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Components.Schemas["S"]
+	g := NewGenerator(1)
+	sizes := func() [6]int {
+		return [6]int{len(g.patterns), len(g.merged), len(g.composed), len(g.sure), len(g.names), 0}
+	}
+	var warm [6]int
+	for i := range 300 {
+		g.Reseed(uint64(i))
+		if _, err := g.Value(s, Response, ""); err != nil {
+			t.Fatal(err)
+		}
+		if i == 99 {
+			warm = sizes()
+		}
+	}
+	if got := sizes(); got != warm {
+		t.Errorf("cache sizes grew from %v after 100 values to %v after 300", warm, got)
+	}
+}
