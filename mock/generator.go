@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -64,6 +65,8 @@ type Generator struct {
 	// sure caches, per schema, whether every value the generator makes for it is valid by
 	// construction (see sure.go); values of the other schemas are checked.
 	sure map[*openapi3.Schema]bool
+	// props caches each object schema's property names, sorted.
+	props map[*openapi3.Schema][]string
 	// names caches what a property name says about its value (fakers.go).
 	names map[string]nameKind
 	// reqOpts and respOpts are the validation options check passes to kin-openapi.
@@ -90,6 +93,7 @@ func NewGenerator(seed uint64) *Generator {
 		merged:   map[*openapi3.Schema]*openapi3.Schema{},
 		composed: map[branch]*openapi3.Schema{},
 		sure:     map[*openapi3.Schema]bool{},
+		props:    map[*openapi3.Schema][]string{},
 		names:    map[string]nameKind{},
 		reqOpts:  []openapi3.SchemaValidationOption{formats, openapi3.VisitAsRequest()},
 		respOpts: []openapi3.SchemaValidationOption{formats, openapi3.VisitAsResponse()},
@@ -409,12 +413,7 @@ func minPtr(a, b *uint64) *uint64 {
 }
 
 func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[string]any {
-	names := make([]string, 0, len(s.Properties))
-	for k := range s.Properties {
-		names = append(names, k)
-	}
-	// Sorted, so that the same seed visits properties, and draws random numbers, in one order.
-	sort.Strings(names)
+	names := g.propertyNames(s)
 	out := make(map[string]any, len(names))
 	var optional []string
 	for _, k := range names {
@@ -459,6 +458,17 @@ func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[str
 		}
 	}
 	return out
+}
+
+// propertyNames are s's property names, sorted so that the same seed visits properties, and
+// draws random numbers, in one order; cached per schema.
+func (g *Generator) propertyNames(s *openapi3.Schema) []string {
+	if names, ok := g.props[s]; ok {
+		return names
+	}
+	names := slices.Sorted(maps.Keys(s.Properties))
+	g.props[s] = names
+	return names
 }
 
 func (g *Generator) array(s *openapi3.Schema, dir Direction, name string, depth int) []any {
@@ -645,7 +655,7 @@ func (g *Generator) str(s *openapi3.Schema, name string) string {
 		return g.fitLength(g.byName(name), s)
 	}
 	fits := func(v string) bool {
-		n := uint64(len([]rune(v)))
+		n := uint64(utf8.RuneCountInString(v))
 		return re.MatchString(v) && n >= s.MinLength && (s.MaxLength == nil || n <= *s.MaxLength)
 	}
 	if v, ok := g.byFormat(s.Format, name); ok && fits(v) {
@@ -667,6 +677,9 @@ func (g *Generator) str(s *openapi3.Schema, name string) string {
 // fitLength pads or cuts v to the schema's length limits (counted in characters, as kin-openapi
 // counts them).
 func (g *Generator) fitLength(v string, s *openapi3.Schema) string {
+	if s.MinLength == 0 && s.MaxLength == nil {
+		return v
+	}
 	r := []rune(v)
 	if s.MaxLength != nil && uint64(len(r)) > *s.MaxLength {
 		r = []rune(strings.TrimRight(string(r[:*s.MaxLength]), " "))
