@@ -65,12 +65,17 @@ type Generator struct {
 	// sure caches, per schema, whether every value the generator makes for it is valid by
 	// construction (see sure.go); values of the other schemas are checked.
 	sure map[*openapi3.Schema]bool
+	// surePattern caches isSurePattern per schema.
+	surePattern map[*openapi3.Schema]bool
 	// props caches each object schema's property names, sorted.
 	props map[*openapi3.Schema][]string
 	// names caches what a property name says about its value (fakers.go).
 	names map[string]nameKind
 	// reqOpts and respOpts are the validation options check passes to kin-openapi.
 	reqOpts, respOpts []openapi3.SchemaValidationOption
+	// matched says the string build just made was seen to match its schema's pattern and
+	// length limits (str).
+	matched bool
 	// failed is the first check that failed while generating the current value; nil while
 	// every checked part is valid.
 	failed error
@@ -88,15 +93,16 @@ type branch struct {
 func NewGenerator(seed uint64) *Generator {
 	formats := openapi3.WithStringFormatValidators(openapi.Formats())
 	return &Generator{
-		f:        gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false),
-		patterns: map[string]*regexp.Regexp{},
-		merged:   map[*openapi3.Schema]*openapi3.Schema{},
-		composed: map[branch]*openapi3.Schema{},
-		sure:     map[*openapi3.Schema]bool{},
-		props:    map[*openapi3.Schema][]string{},
-		names:    map[string]nameKind{},
-		reqOpts:  []openapi3.SchemaValidationOption{formats, openapi3.VisitAsRequest()},
-		respOpts: []openapi3.SchemaValidationOption{formats, openapi3.VisitAsResponse()},
+		f:           gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false),
+		patterns:    map[string]*regexp.Regexp{},
+		merged:      map[*openapi3.Schema]*openapi3.Schema{},
+		composed:    map[branch]*openapi3.Schema{},
+		sure:        map[*openapi3.Schema]bool{},
+		surePattern: map[*openapi3.Schema]bool{},
+		props:       map[*openapi3.Schema][]string{},
+		names:       map[string]nameKind{},
+		reqOpts:     []openapi3.SchemaValidationOption{formats, openapi3.VisitAsRequest()},
+		respOpts:    []openapi3.SchemaValidationOption{formats, openapi3.VisitAsResponse()},
 	}
 }
 
@@ -155,9 +161,12 @@ func (g *Generator) chance(p float64) bool { return g.f.Float64() < p }
 // validated where it is made, so a Customer whose one pattern-bound string needs checking
 // costs one string's check, not the whole object's. The first failure is kept in g.failed.
 func (g *Generator) gen(s *openapi3.Schema, dir Direction, name string, depth int) any {
+	g.matched = false
 	v := g.build(s, dir, name, depth)
-	// A oneOf checks its candidates against s itself (unless an allOf merged it in).
-	selfChecked := len(s.OneOf) > 0 && len(s.AllOf) == 0
+	// A oneOf checks its candidates against s itself (unless an allOf merged it in); a
+	// pattern-bound string str saw match is valid if the pattern is all s asks of it.
+	selfChecked := len(s.OneOf) > 0 && len(s.AllOf) == 0 || g.matched && g.isSurePattern(s)
+	g.matched = false
 	if g.failed == nil && !selfChecked && !g.isSure(s) {
 		if err := g.check(s, v, dir); err != nil {
 			g.failed = err
@@ -190,7 +199,9 @@ func (g *Generator) build(s *openapi3.Schema, dir Direction, name string, depth 
 	case openapi3.TypeArray:
 		return g.array(s, dir, name, depth)
 	case openapi3.TypeString:
-		return g.str(s, name)
+		v, matched := g.str(s, name)
+		g.matched = matched
+		return v
 	case openapi3.TypeInteger:
 		return g.integer(s, name)
 	case openapi3.TypeNumber:
@@ -638,40 +649,40 @@ func (g *Generator) regexp(pattern string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-func (g *Generator) str(s *openapi3.Schema, name string) string {
+// str makes a string for s; matched says it was seen to match s's pattern and length limits.
+func (g *Generator) str(s *openapi3.Schema, name string) (v string, matched bool) {
 	if s.Pattern == "" {
 		v, ok := g.byFormat(s.Format, name)
 		if !ok {
 			v = g.byName(name)
 		}
 		if s.Format != "" && ok {
-			return v
+			return v, false
 		}
-		return g.fitLength(v, s)
+		return g.fitLength(v, s), false
 	}
 	re, err := g.regexp(s.Pattern)
 	if err != nil {
 		// Not a Go regexp: the value cannot be validated either; a name-based guess is all.
-		return g.fitLength(g.byName(name), s)
+		return g.fitLength(g.byName(name), s), false
 	}
 	fits := func(v string) bool {
 		n := uint64(utf8.RuneCountInString(v))
 		return re.MatchString(v) && n >= s.MinLength && (s.MaxLength == nil || n <= *s.MaxLength)
 	}
 	if v, ok := g.byFormat(s.Format, name); ok && fits(v) {
-		return v
+		return v, true
 	}
 	if v := g.byName(name); fits(v) {
-		return v
+		return v, true
 	}
-	var v string
 	for range 10 {
 		v = g.f.Regex(s.Pattern)
 		if fits(v) {
-			return v
+			return v, true
 		}
 	}
-	return v
+	return v, false
 }
 
 // fitLength pads or cuts v to the schema's length limits (counted in characters, as kin-openapi

@@ -183,6 +183,9 @@ func TestGeneratorRefusesUnsatisfiable(t *testing.T) {
 		{"more unique items than exist", `{"type":"array","minItems":3,"uniqueItems":true,"items":{"type":"boolean"}}`},
 		{"required property not declared", `{"type":"object","required":["ghost"],"properties":{"a":{"type":"string"}}}`},
 		{"enum member breaking its own schema", `{"type":"string","enum":["ab"],"maxLength":1}`},
+		// A string seen to match its pattern is trusted only if the pattern is all it asks.
+		{"pattern and a format it excludes", `{"type":"string","pattern":"^[a-z]+$","format":"email"}`},
+		{"pattern and a not", `{"type":"string","pattern":"^[a-z]+$","not":{"pattern":"^[a-z]+$"}}`},
 		{"maxProperties below required", `{"type":"object","maxProperties":1,"required":["a","b"],"properties":{"a":{"type":"string"},"b":{"type":"string"}}}`},
 	}
 	for _, tt := range tests {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -245,3 +246,18 @@ func atLeast(a *float64, aex openapi3.ExclusiveBound, b *float64, bex openapi3.E
 }
 
 func noLonger(a, b *uint64) bool { return b == nil || (a != nil && *a <= *b) }
+
+// isSurePattern reports, cached per schema, whether a string str saw match s's pattern and
+// length limits is valid against s: s is a plain string schema whose only other constraint is
+// the pattern, and kin-openapi compiles the pattern as str does (it rewrites \u escapes, which
+// Go's regexp does not know; such patterns are left to the check).
+func (g *Generator) isSurePattern(s *openapi3.Schema) bool {
+	if v, ok := g.surePattern[s]; ok {
+		return v
+	}
+	v := onlyKnownKeywords(s) && s.Pattern != "" && !strings.Contains(s.Pattern, `\u`) && s.Format == "" &&
+		len(s.AllOf) == 0 && len(s.OneOf) == 0 && len(s.AnyOf) == 0 && s.Not == nil && len(s.Enum) == 0 &&
+		s.Type != nil && len(*s.Type) == 1 && (*s.Type)[0] == openapi3.TypeString
+	g.surePattern[s] = v
+	return v
+}
