@@ -11,6 +11,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strings"
@@ -57,7 +58,7 @@ const nullChance = 0.1
 // random draws, so a Generator's output for a seed does not depend on what it made before.
 type Generator struct {
 	f        *gofakeit.Faker
-	patterns map[string]*regexp.Regexp
+	patterns map[string]*pattern
 	merged   map[*openapi3.Schema]*openapi3.Schema
 	// composed holds the schema a oneOf or anyOf branch is generated from (the branch merged
 	// with the schema's own keywords), so that it is built, merged and judged once.
@@ -94,7 +95,7 @@ func NewGenerator(seed uint64) *Generator {
 	formats := openapi3.WithStringFormatValidators(openapi.Formats())
 	return &Generator{
 		f:           gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false),
-		patterns:    map[string]*regexp.Regexp{},
+		patterns:    map[string]*pattern{},
 		merged:      map[*openapi3.Schema]*openapi3.Schema{},
 		composed:    map[branch]*openapi3.Schema{},
 		sure:        map[*openapi3.Schema]bool{},
@@ -637,16 +638,72 @@ func (g *Generator) number(s *openapi3.Schema, name string) float64 {
 	return v
 }
 
-func (g *Generator) regexp(pattern string) (*regexp.Regexp, error) {
-	if re, ok := g.patterns[pattern]; ok {
-		return re, nil
+// pattern is a schema's pattern, compiled.
+type pattern struct {
+	re *regexp.Regexp
+	// only is the one string the pattern matches, if it matches one alone (^(place)$);
+	// single says there is one.
+	only   string
+	single bool
+}
+
+func (g *Generator) regexp(src string) (*pattern, error) {
+	if p, ok := g.patterns[src]; ok {
+		return p, nil
 	}
-	re, err := regexp.Compile(pattern)
+	re, err := regexp.Compile(src)
 	if err != nil {
-		return nil, fmt.Errorf("mock: pattern %q: %w", pattern, err)
+		return nil, fmt.Errorf("mock: pattern %q: %w", src, err)
 	}
-	g.patterns[pattern] = re
-	return re, nil
+	p := &pattern{re: re}
+	p.only, p.single = onlyMatch(src)
+	g.patterns[src] = p
+	return p, nil
+}
+
+// onlyMatch is the one string an anchored pattern of literals matches (^(place)$ -> place),
+// which str then returns without trying fakers that cannot produce it or asking gofakeit,
+// which parses the pattern again on every call, to generate it.
+func onlyMatch(src string) (string, bool) {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 ||
+		re.Sub[0].Op != syntax.OpBeginText || re.Sub[len(re.Sub)-1].Op != syntax.OpEndText {
+		return "", false
+	}
+	var b strings.Builder
+	var literal func(r *syntax.Regexp) bool
+	literal = func(r *syntax.Regexp) bool {
+		switch r.Op {
+		case syntax.OpLiteral:
+			if r.Flags&syntax.FoldCase != 0 {
+				return false
+			}
+			b.WriteString(string(r.Rune))
+			return true
+		case syntax.OpCapture:
+			return literal(r.Sub[0])
+		case syntax.OpConcat:
+			for _, sub := range r.Sub {
+				if !literal(sub) {
+					return false
+				}
+			}
+			return true
+		case syntax.OpEmptyMatch:
+			return true
+		}
+		return false
+	}
+	for _, sub := range re.Sub[1 : len(re.Sub)-1] {
+		if !literal(sub) {
+			return "", false
+		}
+	}
+	return b.String(), true
 }
 
 // str makes a string for s; matched says it was seen to match s's pattern and length limits.
@@ -661,14 +718,17 @@ func (g *Generator) str(s *openapi3.Schema, name string) (v string, matched bool
 		}
 		return g.fitLength(v, s), false
 	}
-	re, err := g.regexp(s.Pattern)
+	p, err := g.regexp(s.Pattern)
 	if err != nil {
 		// Not a Go regexp: the value cannot be validated either; a name-based guess is all.
 		return g.fitLength(g.byName(name), s), false
 	}
 	fits := func(v string) bool {
 		n := uint64(utf8.RuneCountInString(v))
-		return re.MatchString(v) && n >= s.MinLength && (s.MaxLength == nil || n <= *s.MaxLength)
+		return p.re.MatchString(v) && n >= s.MinLength && (s.MaxLength == nil || n <= *s.MaxLength)
+	}
+	if p.single {
+		return p.only, fits(p.only)
 	}
 	if v, ok := g.byFormat(s.Format, name); ok && fits(v) {
 		return v, true

@@ -66,6 +66,7 @@ func TestGeneratorRules(t *testing.T) {
 		{name: "ipv4", schema: `{"type":"string","format":"ipv4"}`, every: matches(`^\d+\.\d+\.\d+\.\d+$`)},
 		{name: "byte is padded base64", schema: `{"type":"string","format":"byte"}`, every: matches(`^[A-Za-z0-9+/]+={0,2}$`)},
 		{name: "pattern", schema: `{"type":"string","pattern":"^[A-Z]{3}-[0-9]{2,4}$"}`, every: matches(`^[A-Z]{3}-[0-9]{2,4}$`)},
+		{name: "pattern with one match", prop: "type", schema: `{"type":"string","pattern":"^(place)$"}`, every: oneOfValues("place")},
 		{name: "pattern with name faker", prop: "CountryCode", schema: `{"type":"string","pattern":"^[A-Z]{2}$"}`, every: matches(`^[A-Z]{2}$`)},
 		{name: "enum", schema: `{"type":"string","enum":["A","B","C"]}`, every: oneOfValues("A", "B", "C"),
 			some: []func(any) bool{equals("A"), equals("B"), equals("C")}},

@@ -40,3 +40,33 @@ func TestCachesDoNotGrowPerValue(t *testing.T) {
 		t.Errorf("cache sizes grew from %v after 100 values to %v after 300", warm, got)
 	}
 }
+
+// TestOnlyMatch: a fully anchored pattern of literals has one string; anything with a choice,
+// an optional part, case folding or no anchors has more.
+func TestOnlyMatch(t *testing.T) {
+	tests := []struct {
+		pattern string
+		want    string
+		single  bool
+	}{
+		{`^(place)$`, "place", true},
+		{`^place$`, "place", true},
+		{`^P:(home)$`, "P:home", true},
+		{`^\$x\.y$`, "$x.y", true},
+		{`^$`, "", true},
+		{`place`, "", false},
+		{`^place`, "", false},
+		{`^(?i)place$`, "", false},
+		{`^(a|b)$`, "", false},
+		{`^pl(ace)?$`, "", false},
+		{`^[A-Z]{2}$`, "", false},
+		{`^a+$`, "", false},
+		{`(`, "", false},
+	}
+	for _, tt := range tests {
+		got, single := onlyMatch(tt.pattern)
+		if got != tt.want || single != tt.single {
+			t.Errorf("onlyMatch(%q) = %q, %v; want %q, %v", tt.pattern, got, single, tt.want, tt.single)
+		}
+	}
+}
