@@ -2,6 +2,7 @@ package mock
 
 import (
 	"context"
+	"regexp"
 	"testing"
 
 	"github.com/paxkit/paxkit/openapi"
@@ -69,4 +70,30 @@ func TestOnlyMatch(t *testing.T) {
 			t.Errorf("onlyMatch(%q) = %q, %v; want %q, %v", tt.pattern, got, single, tt.want, tt.single)
 		}
 	}
+}
+
+// FuzzOnlyMatch: the patterns come from contracts paxkit mock is handed; whatever onlyMatch
+// calls a pattern's one string must match it, and nothing around it may.
+func FuzzOnlyMatch(f *testing.F) {
+	for _, p := range []string{`^(place)$`, `^a|b$`, `^(?i)x$`, `^\x41\.$`, `\Ax\z`, `^(?m)a$`, `^$`} {
+		f.Add(p)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		only, single := onlyMatch(src)
+		if !single {
+			return
+		}
+		re, err := regexp.Compile(src)
+		if err != nil {
+			t.Fatalf("onlyMatch(%q) = %q, but the pattern does not compile: %v", src, only, err)
+		}
+		if !re.MatchString(only) {
+			t.Fatalf("onlyMatch(%q) = %q, which the pattern does not match", src, only)
+		}
+		for _, other := range []string{"x" + only, only + "x", only + "\n"} {
+			if re.MatchString(other) {
+				t.Fatalf("onlyMatch(%q) = %q, but the pattern matches %q too", src, only, other)
+			}
+		}
+	})
 }
