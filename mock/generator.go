@@ -11,9 +11,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"regexp"
+	"regexp/syntax"
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
@@ -51,21 +53,57 @@ const nullChance = 0.1
 
 // Generator makes values valid against a schema; deterministic for a seed; NOT safe for
 // concurrent use (make one per goroutine / per request).
+//
+// The caches below hold only what follows from the schemas and names alone, never from the
+// random draws, so a Generator's output for a seed does not depend on what it made before.
 type Generator struct {
 	f        *gofakeit.Faker
-	patterns map[string]*regexp.Regexp
+	patterns map[string]*pattern
 	merged   map[*openapi3.Schema]*openapi3.Schema
-	opts     []openapi3.SchemaValidationOption
+	// composed holds the schema a oneOf or anyOf branch is generated from (the branch merged
+	// with the schema's own keywords), so that it is built, merged and judged once.
+	composed map[branch]*openapi3.Schema
+	// sure caches, per schema, whether every value the generator makes for it is valid by
+	// construction (see sure.go); values of the other schemas are checked.
+	sure map[*openapi3.Schema]bool
+	// surePattern caches isSurePattern per schema.
+	surePattern map[*openapi3.Schema]bool
+	// props caches each object schema's property names, sorted.
+	props map[*openapi3.Schema][]string
+	// names caches what a property name says about its value (fakers.go).
+	names map[string]nameKind
+	// reqOpts and respOpts are the validation options check passes to kin-openapi.
+	reqOpts, respOpts []openapi3.SchemaValidationOption
+	// matched says the string build just made was seen to match its schema's pattern and
+	// length limits (str).
+	matched bool
+	// failed is the first check that failed while generating the current value; nil while
+	// every checked part is valid.
+	failed error
+}
+
+// branch names a oneOf (or anyOf) branch of a schema.
+type branch struct {
+	of    *openapi3.Schema
+	i     int
+	anyOf bool
 }
 
 // NewGenerator returns a generator whose output depends only on seed and the calls made.
 // Unlike gofakeit.New, seed 0 is a seed like any other, not a request for randomness.
 func NewGenerator(seed uint64) *Generator {
+	formats := openapi3.WithStringFormatValidators(openapi.Formats())
 	return &Generator{
-		f:        gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false),
-		patterns: map[string]*regexp.Regexp{},
-		merged:   map[*openapi3.Schema]*openapi3.Schema{},
-		opts:     []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidators(openapi.Formats())},
+		f:           gofakeit.NewFaker(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15), false),
+		patterns:    map[string]*pattern{},
+		merged:      map[*openapi3.Schema]*openapi3.Schema{},
+		composed:    map[branch]*openapi3.Schema{},
+		sure:        map[*openapi3.Schema]bool{},
+		surePattern: map[*openapi3.Schema]bool{},
+		props:       map[*openapi3.Schema][]string{},
+		names:       map[string]nameKind{},
+		reqOpts:     []openapi3.SchemaValidationOption{formats, openapi3.VisitAsRequest()},
+		respOpts:    []openapi3.SchemaValidationOption{formats, openapi3.VisitAsResponse()},
 	}
 }
 
@@ -91,7 +129,14 @@ func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (v 
 	}
 	var last error
 	for range attempts {
+		g.failed = nil
 		v := g.gen(s.Value, dir, name, 0)
+		if g.failed == nil {
+			// Every part is valid by construction or was checked (gen), so the whole is.
+			return v, nil
+		}
+		// A part failed its check. The whole may still be valid (an anyOf another branch of
+		// which the value matches): the last word is the whole value's check.
 		if err := g.check(s.Value, v, dir); err != nil {
 			last = err
 			continue
@@ -104,16 +149,34 @@ func (g *Generator) Value(s *openapi3.SchemaRef, dir Direction, name string) (v 
 // check validates v against s the way paxkit's server does: the document's formats, and
 // readOnly/writeOnly by direction.
 func (g *Generator) check(s *openapi3.Schema, v any, dir Direction) error {
-	opts := append(slices.Clip(g.opts), openapi3.VisitAsRequest())
 	if dir == Response {
-		opts = append(slices.Clip(g.opts), openapi3.VisitAsResponse())
+		return s.VisitJSON(v, g.respOpts...)
 	}
-	return s.VisitJSON(v, opts...)
+	return s.VisitJSON(v, g.reqOpts...)
 }
 
 func (g *Generator) chance(p float64) bool { return g.f.Float64() < p }
 
+// gen makes a value for s and checks it against s unless the generator is sure of it by
+// construction (sure.go). Only the parts it cannot be sure of are validated, and each is
+// validated where it is made, so a Customer whose one pattern-bound string needs checking
+// costs one string's check, not the whole object's. The first failure is kept in g.failed.
 func (g *Generator) gen(s *openapi3.Schema, dir Direction, name string, depth int) any {
+	g.matched = false
+	v := g.build(s, dir, name, depth)
+	// A oneOf checks its candidates against s itself (unless an allOf merged it in); a
+	// pattern-bound string str saw match is valid if the pattern is all s asks of it.
+	selfChecked := len(s.OneOf) > 0 && len(s.AllOf) == 0 || g.matched && g.isSurePattern(s)
+	g.matched = false
+	if g.failed == nil && !selfChecked && !g.isSure(s) {
+		if err := g.check(s, v, dir); err != nil {
+			g.failed = err
+		}
+	}
+	return v
+}
+
+func (g *Generator) build(s *openapi3.Schema, dir Direction, name string, depth int) any {
 	if len(s.AllOf) > 0 {
 		s = g.mergeAllOf(s)
 	}
@@ -124,12 +187,8 @@ func (g *Generator) gen(s *openapi3.Schema, dir Direction, name string, depth in
 		return g.oneOf(s, dir, name, depth)
 	}
 	if len(s.AnyOf) > 0 {
-		branch := s.AnyOf[g.f.IntN(len(s.AnyOf))]
-		if branch != nil && branch.Value != nil {
-			// The value must satisfy the schema's own keywords and the branch: merge them.
-			own := *s
-			own.AnyOf = nil
-			return g.gen(&openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: &own}, branch}}, dir, name, depth)
+		if c := g.compose(s, g.f.IntN(len(s.AnyOf)), true); c != nil {
+			return g.gen(c, dir, name, depth)
 		}
 	}
 	if len(s.Enum) > 0 {
@@ -141,7 +200,9 @@ func (g *Generator) gen(s *openapi3.Schema, dir Direction, name string, depth in
 	case openapi3.TypeArray:
 		return g.array(s, dir, name, depth)
 	case openapi3.TypeString:
-		return g.str(s, name)
+		v, matched := g.str(s, name)
+		g.matched = matched
+		return v
 	case openapi3.TypeInteger:
 		return g.integer(s, name)
 	case openapi3.TypeNumber:
@@ -181,26 +242,61 @@ func (g *Generator) oneOf(s *openapi3.Schema, dir Direction, name string, depth 
 		order[i] = i
 	}
 	g.f.ShuffleAnySlice(order)
+	// A branch's parts may fail their own checks while the candidate as a whole still
+	// matches the oneOf; what counts is the check of the candidate against s.
+	prior := g.failed
 	var last any
+	var failed error
 	for _, i := range order {
-		branch := s.OneOf[i]
-		if branch == nil || branch.Value == nil {
+		c := g.compose(s, i, false)
+		if c == nil {
 			continue
 		}
-		own := *s
-		own.OneOf = nil
-		v := g.gen(&openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: &own}, branch}}, dir, name, depth)
+		g.failed = nil
+		v := g.gen(c, dir, name, depth)
 		if d := s.Discriminator; d != nil {
 			if obj, ok := v.(map[string]any); ok {
-				obj[d.PropertyName] = discriminatorValue(d, branch)
+				obj[d.PropertyName] = discriminatorValue(d, s.OneOf[i])
 			}
 		}
 		last = v
-		if g.check(s, v, dir) == nil {
+		err := g.check(s, v, dir)
+		if err == nil {
+			g.failed = prior
 			return v
 		}
+		failed = err
 	}
+	if failed == nil {
+		failed = fmt.Errorf("mock: no resolved branch among %d of a oneOf", len(s.OneOf))
+	}
+	if prior != nil {
+		failed = prior
+	}
+	g.failed = failed
 	return last
+}
+
+// compose is the schema a value of branch i of s's oneOf (or anyOf) is made from: the branch
+// and s's own keywords, which the value must satisfy too; nil for an unresolved branch.
+func (g *Generator) compose(s *openapi3.Schema, i int, anyOf bool) *openapi3.Schema {
+	key := branch{s, i, anyOf}
+	if c, ok := g.composed[key]; ok {
+		return c
+	}
+	own := *s
+	var b *openapi3.SchemaRef
+	if anyOf {
+		b, own.AnyOf = s.AnyOf[i], nil
+	} else {
+		b, own.OneOf = s.OneOf[i], nil
+	}
+	var c *openapi3.Schema
+	if b != nil && b.Value != nil {
+		c = &openapi3.Schema{AllOf: openapi3.SchemaRefs{{Value: &own}, b}}
+	}
+	g.composed[key] = c
+	return c
 }
 
 // discriminatorValue is the mapping key that names branch, else the last segment of its $ref.
@@ -329,12 +425,7 @@ func minPtr(a, b *uint64) *uint64 {
 }
 
 func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[string]any {
-	names := make([]string, 0, len(s.Properties))
-	for k := range s.Properties {
-		names = append(names, k)
-	}
-	// Sorted, so that the same seed visits properties, and draws random numbers, in one order.
-	sort.Strings(names)
+	names := g.propertyNames(s)
 	out := make(map[string]any, len(names))
 	var optional []string
 	for _, k := range names {
@@ -379,6 +470,17 @@ func (g *Generator) object(s *openapi3.Schema, dir Direction, depth int) map[str
 		}
 	}
 	return out
+}
+
+// propertyNames are s's property names, sorted so that the same seed visits properties, and
+// draws random numbers, in one order; cached per schema.
+func (g *Generator) propertyNames(s *openapi3.Schema) []string {
+	if names, ok := g.props[s]; ok {
+		return names
+	}
+	names := slices.Sorted(maps.Keys(s.Properties))
+	g.props[s] = names
+	return names
 }
 
 func (g *Generator) array(s *openapi3.Schema, dir Direction, name string, depth int) []any {
@@ -440,8 +542,9 @@ func singular(name string) string {
 	return name
 }
 
-func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
-	lo, hi := int64(math.MinInt64), int64(math.MaxInt64)
+// integerBounds is the range of integers s allows, empty (lo > hi) if none.
+func integerBounds(s *openapi3.Schema) (lo, hi int64) {
+	lo, hi = int64(math.MinInt64), int64(math.MaxInt64)
 	if s.Format == "int32" {
 		lo, hi = math.MinInt32, math.MaxInt32
 	}
@@ -459,10 +562,15 @@ func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
 		}
 		hi = min(hi, m)
 	}
+	return lo, hi
+}
+
+func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
+	lo, hi := integerBounds(s)
 	// A plausible range inside the bounds: small positive counts unless told otherwise.
 	plo, phi := int64(1), int64(100)
-	if r, ok := intRangeFor(name); ok {
-		plo, phi = r[0], r[1]
+	if k := g.kind(name); k.hasInts {
+		plo, phi = k.ints[0], k.ints[1]
 	}
 	switch {
 	case s.Min != nil && s.Max != nil:
@@ -500,13 +608,8 @@ func (g *Generator) integer(s *openapi3.Schema, name string) int64 {
 }
 
 func (g *Generator) number(s *openapi3.Schema, name string) float64 {
-	lo, hi := 1.0, 1000.0
-	switch n := norm(name); {
-	case strings.Contains(n, "latitude") || n == "lat":
-		lo, hi = -90, 90
-	case strings.Contains(n, "longitude") || n == "lng" || n == "lon":
-		lo, hi = -180, 180
-	}
+	k := g.kind(name)
+	lo, hi := k.lo, k.hi
 	switch {
 	case s.Min != nil && s.Max != nil:
 		lo, hi = *s.Min, *s.Max
@@ -535,57 +638,119 @@ func (g *Generator) number(s *openapi3.Schema, name string) float64 {
 	return v
 }
 
-func (g *Generator) regexp(pattern string) (*regexp.Regexp, error) {
-	if re, ok := g.patterns[pattern]; ok {
-		return re, nil
-	}
-	re, err := regexp.Compile(pattern)
-	if err != nil {
-		return nil, fmt.Errorf("mock: pattern %q: %w", pattern, err)
-	}
-	g.patterns[pattern] = re
-	return re, nil
+// pattern is a schema's pattern, compiled.
+type pattern struct {
+	re *regexp.Regexp
+	// only is the one string the pattern matches, if it matches one alone (^(place)$);
+	// single says there is one.
+	only   string
+	single bool
 }
 
-func (g *Generator) str(s *openapi3.Schema, name string) string {
+func (g *Generator) regexp(src string) (*pattern, error) {
+	if p, ok := g.patterns[src]; ok {
+		return p, nil
+	}
+	re, err := regexp.Compile(src)
+	if err != nil {
+		return nil, fmt.Errorf("mock: pattern %q: %w", src, err)
+	}
+	p := &pattern{re: re}
+	p.only, p.single = onlyMatch(src)
+	g.patterns[src] = p
+	return p, nil
+}
+
+// onlyMatch is the one string an anchored pattern of literals matches (^(place)$ -> place),
+// which str then returns without trying fakers that cannot produce it or asking gofakeit,
+// which parses the pattern again on every call, to generate it.
+func onlyMatch(src string) (string, bool) {
+	re, err := syntax.Parse(src, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	re = re.Simplify()
+	if re.Op != syntax.OpConcat || len(re.Sub) < 2 ||
+		re.Sub[0].Op != syntax.OpBeginText || re.Sub[len(re.Sub)-1].Op != syntax.OpEndText {
+		return "", false
+	}
+	var b strings.Builder
+	var literal func(r *syntax.Regexp) bool
+	literal = func(r *syntax.Regexp) bool {
+		switch r.Op {
+		case syntax.OpLiteral:
+			if r.Flags&syntax.FoldCase != 0 {
+				return false
+			}
+			b.WriteString(string(r.Rune))
+			return true
+		case syntax.OpCapture:
+			return literal(r.Sub[0])
+		case syntax.OpConcat:
+			for _, sub := range r.Sub {
+				if !literal(sub) {
+					return false
+				}
+			}
+			return true
+		case syntax.OpEmptyMatch:
+			return true
+		}
+		return false
+	}
+	for _, sub := range re.Sub[1 : len(re.Sub)-1] {
+		if !literal(sub) {
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+// str makes a string for s; matched says it was seen to match s's pattern and length limits.
+func (g *Generator) str(s *openapi3.Schema, name string) (v string, matched bool) {
 	if s.Pattern == "" {
 		v, ok := g.byFormat(s.Format, name)
 		if !ok {
 			v = g.byName(name)
 		}
 		if s.Format != "" && ok {
-			return v
+			return v, false
 		}
-		return g.fitLength(v, s)
+		return g.fitLength(v, s), false
 	}
-	re, err := g.regexp(s.Pattern)
+	p, err := g.regexp(s.Pattern)
 	if err != nil {
 		// Not a Go regexp: the value cannot be validated either; a name-based guess is all.
-		return g.fitLength(g.byName(name), s)
+		return g.fitLength(g.byName(name), s), false
 	}
 	fits := func(v string) bool {
-		n := uint64(len([]rune(v)))
-		return re.MatchString(v) && n >= s.MinLength && (s.MaxLength == nil || n <= *s.MaxLength)
+		n := uint64(utf8.RuneCountInString(v))
+		return p.re.MatchString(v) && n >= s.MinLength && (s.MaxLength == nil || n <= *s.MaxLength)
+	}
+	if p.single {
+		return p.only, fits(p.only)
 	}
 	if v, ok := g.byFormat(s.Format, name); ok && fits(v) {
-		return v
+		return v, true
 	}
 	if v := g.byName(name); fits(v) {
-		return v
+		return v, true
 	}
-	var v string
 	for range 10 {
 		v = g.f.Regex(s.Pattern)
 		if fits(v) {
-			return v
+			return v, true
 		}
 	}
-	return v
+	return v, false
 }
 
 // fitLength pads or cuts v to the schema's length limits (counted in characters, as kin-openapi
 // counts them).
 func (g *Generator) fitLength(v string, s *openapi3.Schema) string {
+	if s.MinLength == 0 && s.MaxLength == nil {
+		return v
+	}
 	r := []rune(v)
 	if s.MaxLength != nil && uint64(len(r)) > *s.MaxLength {
 		r = []rune(strings.TrimRight(string(r[:*s.MaxLength]), " "))

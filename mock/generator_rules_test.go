@@ -66,6 +66,7 @@ func TestGeneratorRules(t *testing.T) {
 		{name: "ipv4", schema: `{"type":"string","format":"ipv4"}`, every: matches(`^\d+\.\d+\.\d+\.\d+$`)},
 		{name: "byte is padded base64", schema: `{"type":"string","format":"byte"}`, every: matches(`^[A-Za-z0-9+/]+={0,2}$`)},
 		{name: "pattern", schema: `{"type":"string","pattern":"^[A-Z]{3}-[0-9]{2,4}$"}`, every: matches(`^[A-Z]{3}-[0-9]{2,4}$`)},
+		{name: "pattern with one match", prop: "type", schema: `{"type":"string","pattern":"^(place)$"}`, every: oneOfValues("place")},
 		{name: "pattern with name faker", prop: "CountryCode", schema: `{"type":"string","pattern":"^[A-Z]{2}$"}`, every: matches(`^[A-Z]{2}$`)},
 		{name: "enum", schema: `{"type":"string","enum":["A","B","C"]}`, every: oneOfValues("A", "B", "C"),
 			some: []func(any) bool{equals("A"), equals("B"), equals("C")}},
@@ -125,6 +126,13 @@ func TestGeneratorRules(t *testing.T) {
 				}
 				return ""
 			}},
+		// The generator vouches for plain objects without validating them, but a part it
+		// cannot be sure of (a pattern) is still checked where it is made.
+		{name: "pattern inside an object", schema: `{"type":"object","required":["code"],"properties":{"code":{"type":"string","pattern":"^[A-Z]{3}$","maxLength":3}}}`,
+			every: func(v any) string { return matches(`^[A-Z]{3}$`)(v.(map[string]any)["code"]) }},
+		// mergeAllOf keeps the first enum; only the check finds that "a" breaks the second.
+		{name: "allOf with two enums", schema: `{"allOf":[{"type":"string","enum":["a","b"]},{"type":"string","enum":["b","c"]}]}`,
+			every: oneOfValues("b")},
 		{name: "recursive schema terminates", components: `{"Node":{"type":"object","required":["v"],"properties":{"v":{"type":"integer"},"children":{"type":"array","items":{"$ref":"#/components/schemas/Node"}}}}}`,
 			schema: `{"$ref":"#/components/schemas/Node"}`},
 	}
@@ -160,10 +168,36 @@ func TestGeneratorRules(t *testing.T) {
 
 // TestGeneratorRefusesUnsatisfiable: a schema no value can satisfy gives an error, not an
 // invalid value.
+//
+// The nested cases prove that the parts the generator cannot vouch for are checked even inside
+// schemas it does vouch for (sure.go), and that the merges and limits it cannot honour are
+// judged unsure rather than trusted.
 func TestGeneratorRefusesUnsatisfiable(t *testing.T) {
-	s := schemaOf(t, "", `{"type":"string","pattern":"^a$","minLength":3}`)
-	if v, err := mock.NewGenerator(1).Value(s, mock.Response, ""); err == nil {
-		t.Fatalf("got %#v, want an error", v)
+	tests := []struct{ name, schema string }{
+		{"pattern and length", `{"type":"string","pattern":"^a$","minLength":3}`},
+		{"pattern inside an object", `{"type":"object","required":["a"],"properties":{"a":{"type":"string","pattern":"^x{3}$","maxLength":2}}}`},
+		{"email inside a list", `{"type":"array","minItems":1,"items":{"type":"string","format":"email","maxLength":3}}`},
+		{"number inside an allOf", `{"allOf":[{"type":"object","required":["n"],"properties":{"n":{"type":"number","minimum":1,"maximum":2,"multipleOf":5}}}]}`},
+		{"allOf branch forbids a required member", `{"allOf":[{"type":"object","additionalProperties":false,"properties":{"a":{"type":"string"}}},{"type":"object","required":["b"],"properties":{"b":{"type":"string"}}}]}`},
+		{"empty integer range", `{"type":"object","required":["i"],"properties":{"i":{"type":"integer","minimum":5,"maximum":3}}}`},
+		{"minLength over maxLength", `{"type":"string","minLength":4,"maxLength":2}`},
+		{"more unique items than exist", `{"type":"array","minItems":3,"uniqueItems":true,"items":{"type":"boolean"}}`},
+		{"required property not declared", `{"type":"object","required":["ghost"],"properties":{"a":{"type":"string"}}}`},
+		{"enum member breaking its own schema", `{"type":"string","enum":["ab"],"maxLength":1}`},
+		// A string seen to match its pattern is trusted only if the pattern is all it asks.
+		{"pattern and a format it excludes", `{"type":"string","pattern":"^[a-z]+$","format":"email"}`},
+		{"pattern and a not", `{"type":"string","pattern":"^[a-z]+$","not":{"pattern":"^[a-z]+$"}}`},
+		{"maxProperties below required", `{"type":"object","maxProperties":1,"required":["a","b"],"properties":{"a":{"type":"string"},"b":{"type":"string"}}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := schemaOf(t, "", tt.schema)
+			for _, dir := range []mock.Direction{mock.Request, mock.Response} {
+				if v, err := mock.NewGenerator(1).Value(s, dir, ""); err == nil {
+					t.Fatalf("dir %d: got %#v, want an error", dir, v)
+				}
+			}
+		})
 	}
 	if _, err := mock.NewGenerator(1).Value(nil, mock.Response, ""); err == nil {
 		t.Fatal("nil schema: want an error")
@@ -201,6 +235,17 @@ func TestGeneratorDeterministic(t *testing.T) {
 	again, _ := g.Value(s, mock.Response, "")
 	if !reflect.DeepEqual(first, again) {
 		t.Error("Reseed(7) does not repeat NewGenerator(7)")
+	}
+	// What a Generator has cached from other schemas must not change its output for a seed.
+	for name, other := range doc.Components.Schemas {
+		g.Reseed(1)
+		if _, err := g.Value(other, mock.Request, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	g.Reseed(7)
+	if warm, _ := g.Value(s, mock.Response, ""); !reflect.DeepEqual(first, warm) {
+		t.Error("a Generator with warm caches answers seed 7 differently from a new one")
 	}
 }
 
