@@ -3,9 +3,11 @@ package mock_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -399,5 +401,59 @@ paths:
 		if r.Status != 200 || string(r.Body) != st.want {
 			t.Errorf("step %d (%v): %d %s, want %s", i, st.header, r.Status, r.Body, st.want)
 		}
+	}
+}
+
+// An enum member that is an object belongs to the contract: the responder writes the path's id
+// into what it answers (adopt) and takes it back when the contract refuses it, which on the
+// contract's own map was a write every concurrent request raced with (a fatal concurrent map
+// access under load; -race reports it here).
+func TestEnumObjectsAreNotShared(t *testing.T) {
+	raw := []byte(`openapi: 3.0.3
+info: {title: Enum objects, version: "1"}
+paths:
+  /things/{id}:
+    get:
+      operationId: getThing
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: A thing.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties: {id: {type: string}, name: {type: string}}
+                enum:
+                  - {id: fixed, name: only}
+`)
+	doc, err := openapi.Parse(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := servertest.New(t, func(*store.Store) []apidef.API {
+		a, err := mock.ForSpec("things", raw, doc, mock.Options{Mode: mock.Dynamic, Seed: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []apidef.API{a}
+	}, servertest.Options{})
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				r := send(srv, "GET", fmt.Sprintf("/things/t%d-%d", w, i), nil, nil)
+				if r.Status != 200 || string(r.Body) != `{"id":"fixed","name":"only"}` {
+					t.Errorf("answer %d %s, want the one enum member", r.Status, r.Body)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	enum := doc.Paths.Value("/things/{id}").Get.Responses.Status(200).Value.Content["application/json"].Schema.Value.Enum
+	if got := enum[0].(map[string]any)["id"]; got != "fixed" {
+		t.Errorf("the contract's enum member now has id %v", got)
 	}
 }

@@ -192,7 +192,10 @@ func (g *Generator) build(s *openapi3.Schema, dir Direction, name string, depth 
 		}
 	}
 	if len(s.Enum) > 0 {
-		return s.Enum[g.f.IntN(len(s.Enum))]
+		// A copy: the responder writes path values into the objects it answers (adopt), and
+		// an enum member that is an object or array belongs to the contract, which every
+		// request shares.
+		return copyJSON(s.Enum[g.f.IntN(len(s.Enum))])
 	}
 	switch schemaType(s) {
 	case openapi3.TypeObject:
@@ -759,4 +762,23 @@ func (g *Generator) fitLength(v string, s *openapi3.Schema) string {
 		r = append(r, []rune(g.f.Letter())...)
 	}
 	return string(r)
+}
+
+// copyJSON copies a decoded JSON value deeply; scalars are returned as they are.
+func copyJSON(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = copyJSON(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = copyJSON(e)
+		}
+		return out
+	}
+	return v
 }
