@@ -39,6 +39,7 @@ type options struct {
 	duration    time.Duration // of each wrk run
 	connections int
 	threads     int
+	rounds      int
 	customers   int // stored for the RSS-at-scale measurement; 0 skips it
 	startRuns   int
 }
@@ -49,7 +50,8 @@ func main() {
 	flag.StringVar(&o.wrk, "wrk", "wrk", "wrk binary")
 	flag.StringVar(&o.prism, "prism", "", "prism binary (@stoplight/prism-cli); empty: no comparison")
 	flag.StringVar(&o.out, "out", "bench/results", "directory for load.md and load.json")
-	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of each wrk run")
+	flag.DurationVar(&o.duration, "duration", 12*time.Second, "load time of each measured run, and as long again for its raw limit")
+	flag.IntVar(&o.rounds, "rounds", 3, "rounds each run's load time is split into, alternating raw limit and paxkit; the ratio is their median")
 	flag.IntVar(&o.connections, "connections", 32, "wrk connections")
 	flag.IntVar(&o.threads, "threads", 2, "wrk threads")
 	flag.IntVar(&o.customers, "customers", 1_000_000, "customers stored for the RSS-at-scale figure (0 skips it)")
@@ -84,6 +86,7 @@ type Report struct {
 	Date        string    `json:"date"`
 	Machine     string    `json:"machine"`
 	Wrk         string    `json:"wrk"`
+	Rounds      int       `json:"rounds"`
 	Load        []Result  `json:"load"`
 	StartMs     float64   `json:"startupMsMedian"`
 	StartAllMs  []float64 `json:"startupMsAll"`
@@ -144,6 +147,7 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		Date:    time.Now().UTC().Format(time.RFC3339),
 		Machine: machine(),
 		Wrk:     strings.TrimSpace(strings.SplitN(string(wrkVersion), "\n", 2)[0]),
+		Rounds:  max(1, o.rounds),
 	}
 
 	logger.Info("start-up time and RSS", "runs", o.startRuns)
@@ -158,7 +162,8 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 	rep.StartMs = median(rep.StartAllMs)
 
 	// Each run is paired with its raw limit: a handler writing the bytes paxkit answered this
-	// very request with, loaded with the same request just before paxkit.
+	// very request with, loaded with the same request in turn with paxkit.
+	run := 0
 	measure := func(name, what, base string, r request, target float64) (Result, error) {
 		logger.Info("load", "name", name)
 		// One request first: a misconfigured run would otherwise measure error answers.
@@ -170,18 +175,28 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		if err != nil {
 			return Result{Name: name}, err
 		}
-		limit, err := runWrk(ctx, o, tmp, raw.base, r)
-		raw.stop()
-		if err != nil {
-			return Result{Name: name}, fmt.Errorf("%s: raw limit: %w", name, err)
+		defer raw.stop()
+		// Alternating short rounds of raw limit and paxkit, rather than one long run of each,
+		// so that a change of the machine's speed during the run touches both sides alike.
+		rounds := max(1, o.rounds)
+		d := o.duration / time.Duration(rounds)
+		var limits, runs []Result
+		for range rounds {
+			run++
+			limit, err := runWrk(ctx, o, tmp, raw.base, r, d, run)
+			if err != nil {
+				return Result{Name: name}, fmt.Errorf("%s: raw limit: %w", name, err)
+			}
+			run++
+			res, err := runWrk(ctx, o, tmp, base, r, d, run)
+			if err != nil {
+				return Result{Name: name}, fmt.Errorf("%s: %w", name, err)
+			}
+			limits, runs = append(limits, limit), append(runs, res)
 		}
-		res, err := runWrk(ctx, o, tmp, base, r)
-		res.Name, res.What, res.Target = name, what, target
-		res.Bytes, res.RawRPS = len(body), limit.RPS
-		if limit.RPS > 0 {
-			res.Ratio = res.RPS / limit.RPS
-		}
-		return res, err
+		res := combine(runs, limits)
+		res.Name, res.What, res.Target, res.Bytes = name, what, target, len(body)
+		return res, nil
 	}
 	add := func(r Result, err error) error {
 		rep.Load = append(rep.Load, r)
@@ -259,7 +274,7 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 func comparePrism(ctx context.Context, o options, tmp string, logger *slog.Logger) ([]Result, error) {
 	wrk := func(name, what, base string, r request) (Result, error) {
 		logger.Info("load", "name", name)
-		res, err := runWrk(ctx, o, tmp, base, r)
+		res, err := runWrk(ctx, o, tmp, base, r, o.duration, 0)
 		res.Name, res.What = name, what
 		return res, err
 	}
@@ -300,6 +315,27 @@ func comparePrism(ctx context.Context, o options, tmp string, logger *slog.Logge
 		pr.Note = "ratio here is paxkit / Prism"
 	}
 	return []Result{pr, prism}, nil
+}
+
+// combine sums up the rounds of one run: mean requests/s of paxkit and of its raw limit, the
+// median of the rounds' ratios (one disturbed round does not move it), the median p50, the
+// worst p99 and every error.
+func combine(runs, limits []Result) Result {
+	var out Result
+	var ratios, p50s []float64
+	for i, r := range runs {
+		out.RPS += r.RPS / float64(len(runs))
+		out.RawRPS += limits[i].RPS / float64(len(runs))
+		out.P99ms = max(out.P99ms, r.P99ms)
+		out.Errors += r.Errors
+		p50s = append(p50s, r.P50ms)
+		if limits[i].RPS > 0 {
+			ratios = append(ratios, r.RPS/limits[i].RPS)
+		}
+	}
+	out.P50ms = median(p50s)
+	out.Ratio = median(ratios)
+	return out
 }
 
 // process is a server under test.
@@ -474,6 +510,9 @@ func rssMB(pid int) (float64, error) {
 }
 
 func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
 	s := slices.Clone(xs)
 	slices.Sort(s)
 	return s[len(s)/2]

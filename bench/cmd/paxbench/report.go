@@ -62,7 +62,8 @@ func markdown(rep Report) string {
 	fmt.Fprintf(&b, "# Load figures (`make bench`)\n\nMeasured %s on %s with %s.\n", rep.Date, rep.Machine, rep.Wrk)
 	b.WriteString("wrk runs on the same cores as the server, so absolute numbers depend on the machine and its\n")
 	b.WriteString("load; compare the ratios. Each run's raw limit is a net/http handler that answers the same\n")
-	b.WriteString("request with the same bytes paxkit sent and does nothing else, loaded just before it.\n\n")
+	b.WriteString("request with the same bytes paxkit sent and does nothing else. ")
+	fmt.Fprintf(&b, "Raw limit and paxkit are loaded in\n%d alternating rounds; requests/s are their means, the ratio is the median of the rounds' ratios.\n\n", rep.Rounds)
 	b.WriteString("| run | what | bytes | raw limit req/s | requests/s | p50 ms | p99 ms | ratio to raw | target | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n")
 	for _, r := range rep.Load {
 		ratio, target := "", ""

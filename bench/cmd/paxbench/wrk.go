@@ -10,11 +10,13 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
-// luaScript makes wrk send r; a body with {{UNIQUE}} gets a UUID made of the wrk thread and
-// a per-thread counter, so that no two requests of a run collide.
-func luaScript(r request) string {
+// luaScript makes wrk send r; a body with {{UNIQUE}} gets a UUID made of the run's number,
+// the wrk thread and a per-thread counter, so that no two requests of the harness collide
+// (one server takes several runs of the same create).
+func luaScript(r request, run int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "wrk.method = %q\n", r.method)
 	keys := make([]string, 0, len(r.headers))
@@ -29,6 +31,7 @@ func luaScript(r request) string {
 		fmt.Fprintf(&b, "wrk.body = [==[%s]==]\n", r.body)
 	}
 	if strings.Contains(r.body, "{{UNIQUE}}") {
+		fmt.Fprintf(&b, "\nlocal run = %d", run%0x10000)
 		b.WriteString(`
 local template = wrk.body
 local n = 0
@@ -39,7 +42,7 @@ function setup(thread)
 end
 request = function()
   n = n + 1
-  local u = string.format("5eed%04x-0000-4000-8000-%012x", tid or 0, n)
+  local u = string.format("%04x%04x-0000-4000-8000-%012x", run, tid or 0, n)
   return wrk.format(nil, nil, nil, (string.gsub(template, "{{UNIQUE}}", u)))
 end
 `)
@@ -54,14 +57,14 @@ var (
 	socketError = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
 )
 
-// runWrk loads base with r for the configured duration and parses wrk's summary.
-func runWrk(ctx context.Context, o options, tmp, base string, r request) (Result, error) {
+// runWrk loads base with r for d (whole seconds, as wrk takes it) and parses wrk's summary; run numbers the runs of the harness.
+func runWrk(ctx context.Context, o options, tmp, base string, r request, d time.Duration, run int) (Result, error) {
 	script := filepath.Join(tmp, "request.lua")
-	if err := os.WriteFile(script, []byte(luaScript(r)), 0o644); err != nil {
+	if err := os.WriteFile(script, []byte(luaScript(r, run)), 0o644); err != nil {
 		return Result{}, err
 	}
 	args := []string{"-t", strconv.Itoa(o.threads), "-c", strconv.Itoa(o.connections),
-		"-d", fmt.Sprintf("%ds", int(o.duration.Seconds())), "--latency", "-s", script, base + r.path}
+		"-d", fmt.Sprintf("%ds", max(1, int(d.Round(time.Second).Seconds()))), "--latency", "-s", script, base + r.path}
 	out, err := exec.CommandContext(ctx, o.wrk, args...).CombinedOutput()
 	if err != nil {
 		return Result{}, fmt.Errorf("wrk %s: %w: %s", strings.Join(args, " "), err, out)
