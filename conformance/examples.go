@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/paxkit/paxkit/internal/jsonvalue"
 )
 
 // namedValue is a documented example.
@@ -57,7 +59,7 @@ func (r *runner) baseBody(o *operation) (any, bool) {
 				best = e
 			}
 		}
-		return deepCopy(best.value), true
+		return jsonvalue.Copy(best.value), true
 	}
 	if r.cfg.NewGenerator != nil {
 		g := r.cfg.NewGenerator(r.cfg.Seed)
@@ -185,7 +187,7 @@ func (r *runner) examples() {
 		}
 		for _, ex := range exs {
 			c := r.newCall(o)
-			c.body, c.hasBody = deepCopy(ex.value), true
+			c.body, c.hasBody = jsonvalue.Copy(ex.value), true
 			r.emit(result(o, CheckExamples, fmt.Sprintf("example %s", ex.name), []exchangeResult{r.do(c)}))
 		}
 	}

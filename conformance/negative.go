@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/paxkit/paxkit/internal/jsonvalue"
 )
 
 // mutation is one way to break a valid request.
@@ -149,7 +151,7 @@ func (r *runner) bodyMutations(o *operation, body any) []mutation {
 			if s.maxItems != nil && len(x) > 0 {
 				many := make([]any, int(*s.maxItems)+1)
 				for i := range many {
-					many[i] = deepCopy(x[0])
+					many[i] = jsonvalue.Copy(x[0])
 				}
 				set(fmt.Sprintf("too many items (%d, maxItems %d)", len(many), *s.maxItems), many)
 			}
@@ -170,7 +172,7 @@ func (r *runner) bodyMutations(o *operation, body any) []mutation {
 }
 
 func withMember(m map[string]any, k string, v any) map[string]any {
-	out := deepCopy(m).(map[string]any)
+	out := jsonvalue.Copy(m).(map[string]any)
 	out[k] = v
 	return out
 }

@@ -10,6 +10,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/paxkit/paxkit/internal/apidef"
+	"github.com/paxkit/paxkit/internal/jsonvalue"
 )
 
 // Profile is the credentials a run injects into every request: headers, query values and
@@ -24,7 +25,7 @@ type Profile struct {
 // ProfileFromDemo is the profile of a built-in API's demo credentials, which a fresh
 // `paxkit serve` accepts.
 func ProfileFromDemo(c apidef.DemoCredentials) Profile {
-	return Profile{Headers: maps.Clone(c.Headers), Body: deepCopy(c.Body).(map[string]any)}
+	return Profile{Headers: maps.Clone(c.Headers), Body: jsonvalue.Copy(c.Body).(map[string]any)}
 }
 
 // ParseProfile reads a profile from YAML (JSON is YAML too). Unknown top-level keys are refused

@@ -19,6 +19,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/paxkit/paxkit/internal/jsonvalue"
 	"github.com/paxkit/paxkit/internal/validate"
 )
 
@@ -270,9 +271,9 @@ func (r *runner) withBodyCredentials(body any, c call) any {
 	if !ok || len(r.cfg.Profile.Body) == 0 {
 		return body
 	}
-	obj = deepCopy(obj).(map[string]any)
+	obj = jsonvalue.Copy(obj).(map[string]any)
 	for _, k := range sortedKeys(r.cfg.Profile.Body) {
-		v := deepCopy(r.cfg.Profile.Body[k])
+		v := jsonvalue.Copy(r.cfg.Profile.Body[k])
 		if r.isCredentialBody(k) {
 			switch {
 			case c.noCreds:

@@ -8,28 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-)
 
-// deepCopy copies a decoded JSON value so that a case can change it without touching the
-// example it came from.
-func deepCopy(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = deepCopy(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = deepCopy(e)
-		}
-		return out
-	default:
-		return x
-	}
-}
+	"github.com/paxkit/paxkit/internal/jsonvalue"
+)
 
 // normalise turns any Go value into the shapes encoding/json decodes to (float64 numbers,
 // map[string]any objects), so examples, generated values and responses compare alike.
@@ -97,7 +78,7 @@ func resolvePointer(v any, pointer string) (any, bool) {
 // withValue returns a copy of root with the value at tokens replaced (or, when remove is set,
 // the member deleted). The parent must exist.
 func withValue(root any, tokens []string, value any, remove bool) any {
-	out := deepCopy(root)
+	out := jsonvalue.Copy(root)
 	if len(tokens) == 0 {
 		return value
 	}

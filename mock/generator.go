@@ -20,6 +20,7 @@ import (
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/paxkit/paxkit/internal/jsonvalue"
 	"github.com/paxkit/paxkit/openapi"
 )
 
@@ -195,7 +196,7 @@ func (g *Generator) build(s *openapi3.Schema, dir Direction, name string, depth 
 		// A copy: the responder writes path values into the objects it answers (adopt), and
 		// an enum member that is an object or array belongs to the contract, which every
 		// request shares.
-		return copyJSON(s.Enum[g.f.IntN(len(s.Enum))])
+		return jsonvalue.Copy(s.Enum[g.f.IntN(len(s.Enum))])
 	}
 	switch schemaType(s) {
 	case openapi3.TypeObject:
@@ -762,23 +763,4 @@ func (g *Generator) fitLength(v string, s *openapi3.Schema) string {
 		r = append(r, []rune(g.f.Letter())...)
 	}
 	return string(r)
-}
-
-// copyJSON copies a decoded JSON value deeply; scalars are returned as they are.
-func copyJSON(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = copyJSON(e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = copyJSON(e)
-		}
-		return out
-	}
-	return v
 }
