@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/paxkit/paxkit/impl/mews"
 	"github.com/paxkit/paxkit/impl/tomp"
 	"github.com/paxkit/paxkit/internal/apidef"
@@ -266,17 +268,7 @@ func TestForeignSpec(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := openapi.Parse(context.Background(), raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := servertest.New(t, func(*store.Store) []apidef.API {
-		a, err := mock.ForSpec("petstore", raw, doc, mock.Options{Mode: mock.Dynamic, Seed: 3})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return []apidef.API{a}
-	}, servertest.Options{AllowViolations: map[string]bool{"petstore/getPhoto": true}})
+	srv, _ := mockSpec(t, "petstore", raw, mock.Options{Mode: mock.Dynamic, Seed: 3}, servertest.Options{AllowViolations: map[string]bool{"petstore/getPhoto": true}})
 	key := map[string]string{"X-Api-Key": "anything"}
 	const pet = "/pets/3f0c8d2e-2b7a-4c1e-9a53-6f1d2e3c4b5a"
 	tests := []struct {
@@ -374,17 +366,7 @@ paths:
               schema: {type: string}
               example: plain thing
 `)
-	doc, err := openapi.Parse(context.Background(), raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := servertest.New(t, func(*store.Store) []apidef.API {
-		a, err := mock.ForSpec("things", raw, doc, mock.Options{Mode: mock.Static, Seed: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return []apidef.API{a}
-	}, servertest.Options{})
+	srv, _ := mockSpec(t, "things", raw, mock.Options{Mode: mock.Static, Seed: 1}, servertest.Options{})
 	steps := []struct {
 		header map[string]string
 		want   string
@@ -428,17 +410,7 @@ paths:
                 enum:
                   - {id: fixed, name: only}
 `)
-	doc, err := openapi.Parse(context.Background(), raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := servertest.New(t, func(*store.Store) []apidef.API {
-		a, err := mock.ForSpec("things", raw, doc, mock.Options{Mode: mock.Dynamic, Seed: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return []apidef.API{a}
-	}, servertest.Options{})
+	srv, doc := mockSpec(t, "things", raw, mock.Options{Mode: mock.Dynamic, Seed: 1}, servertest.Options{})
 	var wg sync.WaitGroup
 	for w := range 8 {
 		wg.Go(func() {
@@ -456,4 +428,22 @@ paths:
 	if got := enum[0].(map[string]any)["id"]; got != "fixed" {
 		t.Errorf("the contract's enum member now has id %v", got)
 	}
+}
+
+// mockSpec serves a foreign contract with `paxkit mock --spec`'s API on loopback, and returns
+// the parsed contract too.
+func mockSpec(t *testing.T, id string, raw []byte, opts mock.Options, sopts servertest.Options) (*servertest.Server, *openapi3.T) {
+	t.Helper()
+	doc, err := openapi.Parse(context.Background(), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := servertest.New(t, func(*store.Store) []apidef.API {
+		a, err := mock.ForSpec(id, raw, doc, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return []apidef.API{a}
+	}, sopts)
+	return srv, doc
 }
