@@ -280,8 +280,8 @@ func RawBodyFrom(ctx context.Context) []byte {
 // encoding/json matches struct fields ignoring case, and only the members the contract
 // validated may count. ok is false when the body is no JSON object.
 func BodyObject(r *http.Request, body []byte) (map[string]any, bool) {
-	if vb, ok := r.Body.(interface{ ValidatedValue() any }); ok {
-		obj, ok := vb.ValidatedValue().(map[string]any)
+	if v, ok := ValidatedBody(r); ok {
+		obj, ok := v.(map[string]any)
 		return obj, ok
 	}
 	var obj map[string]any
@@ -289,4 +289,15 @@ func BodyObject(r *http.Request, body []byte) (map[string]any, bool) {
 		return nil, false
 	}
 	return obj, true
+}
+
+// ValidatedBody returns the request body as the contract validation decoded it: openapi3filter,
+// asked to keep it (KeepValidatedValue), replaces r.Body by a reader offering the value. ok is
+// false when the body was not validated (no body, or validation not run yet).
+func ValidatedBody(r *http.Request) (any, bool) {
+	vb, ok := r.Body.(interface{ ValidatedValue() any })
+	if !ok {
+		return nil, false
+	}
+	return vb.ValidatedValue(), true
 }

@@ -24,7 +24,7 @@ type bodyBinder struct{}
 
 func (bodyBinder) Bind(i any, c echo.Context) error {
 	r := c.Request()
-	vb, ok := r.Body.(interface{ ValidatedValue() any })
+	validated, ok := apidef.ValidatedBody(r)
 	if !ok {
 		raw := apidef.RawBodyFrom(r.Context())
 		if len(raw) == 0 {
@@ -35,7 +35,7 @@ func (bodyBinder) Bind(i any, c echo.Context) error {
 		}
 		return nil
 	}
-	if err := runtime.BindJSONValue(integralNumbers(vb.ValidatedValue()), i); err != nil {
+	if err := runtime.BindJSONValue(integralNumbers(validated), i); err != nil {
 		return bindFailure(err)
 	}
 	return nil

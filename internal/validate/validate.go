@@ -213,7 +213,7 @@ func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, b
 	}
 	err := openapi3filter.ValidateRequest(ctx, input)
 	if err == nil {
-		if _, kept := r.Body.(interface{ ValidatedValue() any }); !kept {
+		if _, kept := apidef.ValidatedBody(r); !kept {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		return nil
