@@ -99,6 +99,7 @@ func runMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	base := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(stdout, "paxkit mock: listening on %s\n", base)
+	defer o.paceGC(ctx, logger)()
 	if o.pprof != "" {
 		pa, err := startPprof(ctx, o.pprof, logger)
 		if err != nil {

@@ -111,6 +111,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	base := "http://" + displayAddr(ln.Addr())
 	fmt.Fprintf(stdout, "paxkit serve: listening on %s\n", base)
+	defer opts.paceGC(ctx, logger)()
 	if opts.pprof != "" {
 		pa, err := startPprof(ctx, opts.pprof, logger)
 		if err != nil {

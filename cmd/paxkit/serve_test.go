@@ -171,7 +171,7 @@ func TestServeFlagErrors(t *testing.T) {
 	}
 	for _, env := range []struct{ name, value string }{
 		{"PAXKIT_SEED", "abc"}, {"PAXKIT_BODY_LIMIT", "1MB"}, {"PAXKIT_VALIDATE_RESPONSES", "yes please"},
-		{"PAXKIT_STATE_INTERVAL", "often"}, {"PAXKIT_RATE_LIMIT", "tomp=1"},
+		{"PAXKIT_STATE_INTERVAL", "often"}, {"PAXKIT_RATE_LIMIT", "tomp=1"}, {"PAXKIT_GC_HEADROOM", "64MB"},
 	} {
 		tests = append(tests, struct {
 			name    string
