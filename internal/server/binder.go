@@ -2,8 +2,9 @@ package server
 
 import (
 	"encoding/json"
-
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,36 +53,64 @@ func bindFailure(err error) *apidef.Failure {
 
 // integralNumbers returns value with every number that is an integer written with an
 // exponent or a fraction (1e2, 100.0) rewritten as a plain integer literal, so that it binds
-// to a Go integer. Other values are kept as they are.
+// to a Go integer. Other values are kept as they are. value itself is never changed: maps and
+// slices on the way to a rewritten number are copied, the rest is shared, so a body without
+// such numbers (nearly all) costs no allocation.
 func integralNumbers(value any) any {
+	out, _ := integral(value)
+	return out
+}
+
+// integral is integralNumbers, also telling whether anything was rewritten.
+func integral(value any) (any, bool) {
 	switch v := value.(type) {
 	case map[string]any:
-		out := make(map[string]any, len(v))
+		var out map[string]any
 		for k, x := range v {
-			out[k] = integralNumbers(x)
+			y, changed := integral(x)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = maps.Clone(v)
+			}
+			out[k] = y
 		}
-		return out
+		if out == nil {
+			return v, false
+		}
+		return out, true
 	case []any:
-		out := make([]any, len(v))
+		var out []any
 		for i, x := range v {
-			out[i] = integralNumbers(x)
+			y, changed := integral(x)
+			if !changed {
+				continue
+			}
+			if out == nil {
+				out = slices.Clone(v)
+			}
+			out[i] = y
 		}
-		return out
+		if out == nil {
+			return v, false
+		}
+		return out, true
 	case json.Number:
 		if !strings.ContainsAny(string(v), ".eE") {
-			return v
+			return v, false
 		}
 		if f, err := v.Float64(); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-			return json.Number(strconv.FormatInt(int64(f), 10))
+			return json.Number(strconv.FormatInt(int64(f), 10)), true
 		}
-		return v
+		return v, false
 	case float64:
 		if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
-			return json.Number(strconv.FormatInt(int64(v), 10))
+			return json.Number(strconv.FormatInt(int64(v), 10)), true
 		}
-		return v
+		return v, false
 	}
-	return value
+	return value, false
 }
 
 var _ echo.Binder = bodyBinder{}
