@@ -14,7 +14,7 @@ import (
 	"github.com/paxkit/paxkit/openapi"
 )
 
-func newValidator(t *testing.T, id string) *validate.Validator {
+func newValidator(t testing.TB, id string) *validate.Validator {
 	t.Helper()
 	doc, err := openapi.Load(context.Background(), id)
 	if err != nil {
