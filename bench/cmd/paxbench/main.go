@@ -1,7 +1,7 @@
 // Command paxbench is paxkit's load harness (`make bench`): it starts the paxkit binary in
 // each mode, drives it over loopback with wrk, measures start-up time and resident memory, and
 // writes what it measured to bench/results/load.{md,json}, as ratios to a raw route measured
-// right before each run: a net/http handler answering the same request with the same bytes
+// right before each run: a minimal echo route answering the same request with the same bytes
 // (absolute numbers drift on shared machines; ratios of neighbouring runs much less).
 //
 // It is not part of `make test`: it takes minutes and its numbers are only meaningful side
@@ -26,6 +26,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/paxkit/paxkit/impl/mews"
 	"github.com/paxkit/paxkit/impl/tomp"
@@ -161,17 +163,17 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 	}
 	rep.StartMs = median(rep.StartAllMs)
 
-	// Each run is paired with its raw limit: a handler writing the bytes paxkit answered this
-	// very request with, loaded with the same request in turn with paxkit.
+	// Each run is paired with its raw limit: an echo route writing the bytes paxkit answered
+	// this very request with, loaded with the same request in turn with paxkit.
 	run := 0
 	measure := func(name, what, base string, r request, target float64) (Result, error) {
 		logger.Info("load", "name", name)
 		// One request first: a misconfigured run would otherwise measure error answers.
-		body, contentType, err := fetch(base, r)
+		status, body, contentType, err := fetch(base, r)
 		if err != nil {
 			return Result{Name: name}, fmt.Errorf("%s: the request fails before any load: %w", name, err)
 		}
-		raw, err := startRaw(body, contentType)
+		raw, err := startRaw(r, status, body, contentType)
 		if err != nil {
 			return Result{Name: name}, err
 		}
@@ -459,37 +461,37 @@ func newRequest(base string, r request) (*http.Request, error) {
 	return req, nil
 }
 
-func fetch(base string, r request) ([]byte, string, error) {
+func fetch(base string, r request) (status int, body []byte, contentType string, err error) {
 	req, err := newRequest(base, r)
 	if err != nil {
-		return nil, "", err
+		return 0, nil, "", err
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, "", err
+		return 0, nil, "", err
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	body, err = io.ReadAll(resp.Body)
 	if resp.StatusCode/100 != 2 {
-		return nil, "", fmt.Errorf("%d %s", resp.StatusCode, body)
+		return 0, nil, "", fmt.Errorf("%d %s", resp.StatusCode, body)
 	}
-	return body, resp.Header.Get("Content-Type"), err
+	return resp.StatusCode, body, resp.Header.Get("Content-Type"), err
 }
 
-// startRaw serves body at every path, for any method: the most a Go HTTP server can do on
-// this machine with this answer.
-func startRaw(body []byte, contentType string) (*process, error) {
+// startRaw serves the raw limit of a run as issue 10 defines it: a minimal echo route, the
+// run's method and path, answering status and body as paxkit did, with nothing else to do.
+// It is what paxkit's own HTTP stack (net/http and echo) costs on this machine for this answer.
+func startRaw(r request, status int, body []byte, contentType string) (*process, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
-	length := strconv.Itoa(len(body))
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		h := w.Header()
-		h.Set("Content-Type", contentType)
-		h.Set("Content-Length", length)
-		w.Write(body)
-	}), ReadHeaderTimeout: 10 * time.Second}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Add(r.method, r.path, func(c echo.Context) error {
+		return c.Blob(status, contentType, body)
+	})
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	return &process{base: "http://" + ln.Addr().String(), stop: func() { srv.Close() }}, nil
 }
