@@ -81,6 +81,13 @@ type Result struct {
 	Target float64 `json:"targetRatio,omitempty"`
 	Errors int     `json:"non2xxOrSocketErrors"`
 	Note   string  `json:"note,omitempty"`
+	// Requests is how many requests wrk completed (one run; not reported for a combination).
+	Requests int `json:"-"`
+	// CPUus and RawCPUus are the server's CPU time per request (user + system, µs), paxkit's
+	// and its raw limit's: unlike requests/s, they do not depend on how much of the machine
+	// wrk and other processes took during the run.
+	CPUus    float64 `json:"cpuMicrosPerRequest,omitempty"`
+	RawCPUus float64 `json:"rawCpuMicrosPerRequest,omitempty"`
 }
 
 // Report is the whole run.
@@ -166,7 +173,8 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 	// Each run is paired with its raw limit: an echo route writing the bytes paxkit answered
 	// this very request with, loaded with the same request in turn with paxkit.
 	run := 0
-	measure := func(name, what, base string, r request, target float64) (Result, error) {
+	measure := func(name, what string, p *process, r request, target float64) (Result, error) {
+		base := p.base
 		logger.Info("load", "name", name)
 		// One request first: a misconfigured run would otherwise measure error answers.
 		status, body, contentType, err := fetch(base, r)
@@ -185,12 +193,12 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		var limits, runs []Result
 		for range rounds {
 			run++
-			limit, err := runWrk(ctx, o, tmp, raw.base, r, d, run)
+			limit, err := runCharged(ctx, o, tmp, raw, r, d, run)
 			if err != nil {
 				return Result{Name: name}, fmt.Errorf("%s: raw limit: %w", name, err)
 			}
 			run++
-			res, err := runWrk(ctx, o, tmp, base, r, d, run)
+			res, err := runCharged(ctx, o, tmp, p, r, d, run)
 			if err != nil {
 				return Result{Name: name}, fmt.Errorf("%s: %w", name, err)
 			}
@@ -210,8 +218,8 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		return err
 	}
 	err = errors.Join(
-		add(measure("mock static tomp GET", "paxkit mock --mode static: GET customer account", static.base, tompGet("acc-1"), 0.60)),
-		add(measure("mock static mews getAll", "paxkit mock --mode static: POST customers/getAll (Mews has no GET)", static.base, mewsGetAll, 0.60)),
+		add(measure("mock static tomp GET", "paxkit mock --mode static: GET customer account", static, tompGet("acc-1"), 0.60)),
+		add(measure("mock static mews getAll", "paxkit mock --mode static: POST customers/getAll (Mews has no GET)", static, mewsGetAll, 0.60)),
 	)
 	static.stop()
 	if err != nil {
@@ -223,8 +231,8 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		return err
 	}
 	err = errors.Join(
-		add(measure("mock dynamic tomp GET", "paxkit mock --mode dynamic: GET customer account (generated)", dynamic.base, tompGet("acc-1"), 0)),
-		add(measure("mock dynamic mews getAll", "paxkit mock --mode dynamic: POST customers/getAll (generated)", dynamic.base, mewsGetAll, 0)),
+		add(measure("mock dynamic tomp GET", "paxkit mock --mode dynamic: GET customer account (generated)", dynamic, tompGet("acc-1"), 0)),
+		add(measure("mock dynamic mews getAll", "paxkit mock --mode dynamic: POST customers/getAll (generated)", dynamic, mewsGetAll, 0)),
 	)
 	dynamic.stop()
 	if err != nil {
@@ -236,10 +244,10 @@ func run(ctx context.Context, o options, logger *slog.Logger) error {
 		return err
 	}
 	err = errors.Join(
-		add(measure("serve tomp GET by id", "paxkit serve: GET customer account by id (request validated)", serve.base, tompGet(tompAccount), 0.50)),
-		add(measure("serve mews getAll by id", "paxkit serve: POST customers/getAll by CustomerIds (Mews' read by id)", serve.base, mewsGetAll, 0.50)),
-		add(measure("serve tomp create", "paxkit serve: POST create account, every request a new customer, validated", serve.base, tompCreate, 0.40)),
-		add(measure("serve mews add", "paxkit serve: POST customers/add, every request a new customer, validated", serve.base, mewsAdd, 0.40)),
+		add(measure("serve tomp GET by id", "paxkit serve: GET customer account by id (request validated)", serve, tompGet(tompAccount), 0.50)),
+		add(measure("serve mews getAll by id", "paxkit serve: POST customers/getAll by CustomerIds (Mews' read by id)", serve, mewsGetAll, 0.50)),
+		add(measure("serve tomp create", "paxkit serve: POST create account, every request a new customer, validated", serve, tompCreate, 0.40)),
+		add(measure("serve mews add", "paxkit serve: POST customers/add, every request a new customer, validated", serve, mewsAdd, 0.40)),
 	)
 	serve.stop()
 	if err != nil {
@@ -324,8 +332,9 @@ func comparePrism(ctx context.Context, o options, tmp string, logger *slog.Logge
 // worst p99 and every error.
 func combine(runs, limits []Result) Result {
 	var out Result
-	var ratios, p50s []float64
+	var ratios, p50s, cpus, rawCPUs []float64
 	for i, r := range runs {
+		cpus, rawCPUs = append(cpus, r.CPUus), append(rawCPUs, limits[i].CPUus)
 		out.RPS += r.RPS / float64(len(runs))
 		out.RawRPS += limits[i].RPS / float64(len(runs))
 		out.P99ms = max(out.P99ms, r.P99ms)
@@ -337,12 +346,67 @@ func combine(runs, limits []Result) Result {
 	}
 	out.P50ms = median(p50s)
 	out.Ratio = median(ratios)
+	out.CPUus, out.RawCPUus = median(cpus), median(rawCPUs)
 	return out
+}
+
+// runCharged is runWrk against p, with the CPU time p spent per completed request.
+func runCharged(ctx context.Context, o options, tmp string, p *process, r request, d time.Duration, run int) (Result, error) {
+	before, err := cpuTime(p.pid)
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := runWrk(ctx, o, tmp, p.base, r, d, run)
+	if err != nil {
+		return Result{}, err
+	}
+	after, err := cpuTime(p.pid)
+	if err != nil {
+		return Result{}, err
+	}
+	if res.Requests > 0 {
+		res.CPUus = float64((after - before).Microseconds()) / float64(res.Requests)
+	}
+	return res, nil
+}
+
+// cpuTime is the user + system CPU time process pid has used, from /proc (Linux).
+func cpuTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, fmt.Errorf("CPU time: %w", err)
+	}
+	return parseStatCPU(string(b))
+}
+
+// parseStatCPU reads utime and stime (fields 14 and 15, in USER_HZ ticks, which the proc(5)
+// ABI fixes at 100 per second) of a /proc/<pid>/stat line. The command name (field 2) is in
+// parentheses and may itself hold spaces and parentheses, so fields are counted from the last
+// ")".
+func parseStatCPU(stat string) (time.Duration, error) {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("CPU time: no command name in %q", stat)
+	}
+	f := strings.Fields(stat[i+1:]) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("CPU time: %d fields after the command name in %q", len(f), stat)
+	}
+	var ticks int64
+	for _, s := range f[11:13] {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("CPU time: %w", err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * (time.Second / 100), nil
 }
 
 // process is a server under test.
 type process struct {
 	base string
+	pid  int // whose CPU time a run is charged to
 	stop func()
 }
 
@@ -409,7 +473,7 @@ func launch(ctx context.Context, bin string, args []string, probe *request) (*pr
 		stop()
 		return nil, 0, 0, err
 	}
-	return &process{base: base, stop: stop}, float64(elapsed.Microseconds()) / 1000, rss, nil
+	return &process{base: base, pid: cmd.Process.Pid, stop: stop}, float64(elapsed.Microseconds()) / 1000, rss, nil
 }
 
 // startup measures one start of `paxkit serve` (all five APIs) to its first successful answer.
@@ -493,7 +557,8 @@ func startRaw(r request, status int, body []byte, contentType string) (*process,
 	})
 	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
-	return &process{base: "http://" + ln.Addr().String(), stop: func() { srv.Close() }}, nil
+	// The raw limit runs inside the harness, which otherwise only waits for wrk meanwhile.
+	return &process{base: "http://" + ln.Addr().String(), pid: os.Getpid(), stop: func() { srv.Close() }}, nil
 }
 
 // rssMB is the resident set of a process, from /proc (Linux).

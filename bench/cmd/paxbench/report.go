@@ -61,10 +61,11 @@ func markdown(rep Report) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Load figures (`make bench`)\n\nMeasured %s on %s with %s.\n", rep.Date, rep.Machine, rep.Wrk)
 	b.WriteString("wrk runs on the same cores as the server, so absolute numbers depend on the machine and its\n")
-	b.WriteString("load; compare the ratios. Each run's raw limit is a net/http handler that answers the same\n")
-	b.WriteString("request with the same bytes paxkit sent and does nothing else. ")
+	b.WriteString("load; compare the ratios. Each run's raw limit is a minimal echo route that answers the same\n")
+	b.WriteString("request with the same status and bytes paxkit sent and does nothing else. ")
 	fmt.Fprintf(&b, "Raw limit and paxkit are loaded in\n%d alternating rounds; requests/s are their means, the ratio is the median of the rounds' ratios.\n\n", rep.Rounds)
-	b.WriteString("| run | what | bytes | raw limit req/s | requests/s | p50 ms | p99 ms | ratio to raw | target | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---|---:|\n")
+	b.WriteString("CPU µs/req is the server process's CPU time (user + system) per request, raw limit / paxkit, medians\nof the rounds: unlike requests/s it does not depend on how much of the machine wrk took.\n\n")
+	b.WriteString("| run | what | bytes | raw limit req/s | requests/s | p50 ms | p99 ms | CPU µs/req raw / paxkit | ratio to raw | target | errors |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n")
 	for _, r := range rep.Load {
 		ratio, target := "", ""
 		if r.Ratio > 0 {
@@ -73,7 +74,7 @@ func markdown(rep Report) string {
 		if r.Target > 0 {
 			target = fmt.Sprintf("≥ %.0f%% %s", 100*r.Target, verdict(r.Ratio >= r.Target))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %.0f | %.0f | %.2f | %.2f | %s | %s | %d |\n", r.Name, r.What, r.Bytes, r.RawRPS, r.RPS, r.P50ms, r.P99ms, ratio, target, r.Errors)
+		fmt.Fprintf(&b, "| %s | %s | %d | %.0f | %.0f | %.2f | %.2f | %.0f / %.0f | %s | %s | %d |\n", r.Name, r.What, r.Bytes, r.RawRPS, r.RPS, r.P50ms, r.P99ms, r.RawCPUus, r.CPUus, ratio, target, r.Errors)
 	}
 	fmt.Fprintf(&b, "\n## Start-up and memory\n\n| figure | measured | target |\n|---|---:|---|\n")
 	fmt.Fprintf(&b, "| `paxkit serve` start to first successful answer, five APIs (median of %d) | %.1f ms | < 100 ms %s |\n", len(rep.StartAllMs), rep.StartMs, verdict(rep.StartMs < 100))

@@ -54,6 +54,7 @@ var (
 	rpsLine     = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
 	pctLine     = regexp.MustCompile(`(?m)^\s+(50|99)%\s+([0-9.]+)(us|ms|s)\s*$`)
 	non2xxLine  = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+	totalLine   = regexp.MustCompile(`(?m)^\s+(\d+) requests in `)
 	socketError = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
 )
 
@@ -79,6 +80,9 @@ func parseWrk(out string) (Result, error) {
 		return res, fmt.Errorf("no Requests/sec in wrk output: %s", out)
 	}
 	res.RPS, _ = strconv.ParseFloat(m[1], 64)
+	if m := totalLine.FindStringSubmatch(out); m != nil {
+		res.Requests, _ = strconv.Atoi(m[1])
+	}
 	for _, p := range pctLine.FindAllStringSubmatch(out, -1) {
 		v, _ := strconv.ParseFloat(p[2], 64)
 		switch p[3] {
