@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +203,32 @@ func TestNextNumberAfterHighest(t *testing.T) {
 		if err != nil || c.Number != tc.want {
 			t.Errorf("numbers %q: new Number %q (%v), want %q", tc.numbers, c.Number, err, tc.want)
 		}
+	}
+}
+
+// TestNameGramsAreTheNamesTrigrams: the keys a customer is indexed under are exactly the
+// trigrams of its first, last and full name, which Search relies on (a needle's rarest trigram
+// must find every customer whose name holds the needle), for names of every shape.
+func TestNameGramsAreTheNamesTrigrams(t *testing.T) {
+	set := func(xs []string) []string {
+		out := slices.Clone(xs)
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	for _, tc := range []struct{ first, last string }{
+		{"John", "Smith"}, {"", "Smith"}, {"J", "Smith"}, {"Jo", "S"}, {"J", "S"}, {"John", "Sm"},
+		{"Žofie", "Nováková"}, {"玛丽", "王"}, {"Ann ", "Lee"}, {"  ", "Lee"}, {"Ann", " Lee"},
+		{"Mary Ann", "van der Berg"}, {"Load", "Tester-5eed0000-0000-4000-8000-000000000001"},
+	} {
+		first := &tc.first
+		c := Customer{FirstName: first, LastName: tc.last, IsActive: true}
+		f, l, full := searchNames(c)
+		want := set(append(append(trigrams(f), trigrams(l)...), trigrams(full)...))
+		if got := set(nameGrams(c)); !slices.Equal(got, want) {
+			t.Errorf("nameGrams(%q, %q) = %q, want %q", tc.first, tc.last, got, want)
+		}
+	}
+	if got := nameGrams(Customer{FirstName: ptr("John"), LastName: "Smith"}); got != nil {
+		t.Errorf("an inactive customer is indexed under %q", got)
 	}
 }

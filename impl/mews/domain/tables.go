@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -129,11 +130,34 @@ func nameGrams(c Customer) []string {
 		return nil
 	}
 	first, last, full := searchNames(c)
-	var out []string
-	for _, s := range []string{first, last, full} {
-		out = append(out, trigrams(s)...)
+	out := append(trigrams(first), trigrams(last)...)
+	// The full name's other trigrams are the first or last name's: only those across the
+	// space are its own. (Listing them all doubled the keys the store sorts and dedups on
+	// every add and update.) When trimming made full something else, all of its are listed.
+	if full == first+" "+last {
+		return append(out, trigrams(lastRunes(first, 2)+" "+firstRunes(last, 2))...)
 	}
-	return out
+	return append(out, trigrams(full)...)
+}
+
+// lastRunes is the last n runes of s (all of s if it has fewer).
+func lastRunes(s string, n int) string {
+	i := len(s)
+	for ; n > 0 && i > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return s[i:]
+}
+
+// firstRunes is the first n runes of s (all of s if it has fewer).
+func firstRunes(s string, n int) string {
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
 }
 
 // searchNames are the lowercased first, last and full name Search matches.
