@@ -27,9 +27,9 @@ func (s *currentServer) CustomersAdd(ctx context.Context, req mews.CustomersAddR
 	if err != nil {
 		return nil, err
 	}
-	var in domain.AddInput
-	if err := recode(req.Body, &in); err != nil {
-		return nil, err
+	var in domain.AddInput // a missing body is the zero input, as recode made it
+	if req.Body != nil {
+		in = addInput(req.Body)
 	}
 	c, err := s.svc.Add(tenant, in)
 	if msg, fail := outcome(err); fail != nil {
@@ -49,9 +49,9 @@ func (s *currentServer) CustomersUpdate(ctx context.Context, req mews.CustomersU
 	if err != nil {
 		return nil, err
 	}
-	var in domain.UpdateInput
-	if err := recode(req.Body, &in); err != nil {
-		return nil, err
+	var in domain.UpdateInput // a missing body is the zero input, as recode made it
+	if req.Body != nil {
+		in = updateInput(req.Body)
 	}
 	c, err := s.svc.Update(tenant, in)
 	if msg, fail := outcome(err); fail != nil {
