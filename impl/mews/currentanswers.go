@@ -121,11 +121,20 @@ func searchBody(found []domain.Found) ([]byte, error) {
 		if err := recode(found[i].Reservation.Current, &res); err != nil {
 			return nil, err
 		}
-		raw, err := json.Marshal(res)
-		if err != nil {
-			return nil, fmt.Errorf("mews: encode reservation: %w", err)
+		if b, err = appendJSON(b, res); err != nil {
+			return nil, err
 		}
-		b = append(append(b, raw...), '}')
+		b = append(b, '}')
 	}
 	return append(b, "],\"Documents\":null}\n"...), nil
+}
+
+// appendJSON writes v as json.Marshal does: what a generated type's Nullable field holding v
+// wrote (its MarshalJSON calls json.Marshal, whose output encoding/json leaves as it is).
+func appendJSON(b []byte, v any) ([]byte, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("mews: encode %T: %w", v, err)
+	}
+	return append(b, raw...), nil
 }

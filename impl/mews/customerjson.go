@@ -77,6 +77,13 @@ func htmlSafe(c byte) bool {
 // quoting differs: it writes \x.. and keeps <>&.) Mirrors appendString in encoding/json's
 // encode.go; TestAppendStringMatchesEncodingJSON covers every class.
 func appendString(b []byte, s string) []byte {
+	return appendStringReplacing(b, s, `\ufffd`)
+}
+
+// appendStringReplacing is appendString writing invalid UTF-8 bytes as invalid (each byte
+// once). The legacy revision's answers went through a JSON round trip that had already
+// turned them into U+FFFD, which encoding/json then writes unescaped.
+func appendStringReplacing(b []byte, s, invalid string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -109,7 +116,7 @@ func appendString(b []byte, s string) []byte {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
+			b = append(b, invalid...)
 			i += size
 			start = i
 			continue
@@ -343,7 +350,11 @@ func appendDocument(b []byte, d *domain.IdentityDocument) ([]byte, error) {
 func appendCustomer(b []byte, c *domain.Customer) ([]byte, error) {
 	b, err := appendObject(b, customerFields, c)
 	if err != nil {
-		return nil, fmt.Errorf("mews: customer %s: %w", c.ID, err)
+		return nil, wrapCustomerError(c, err)
 	}
 	return b, nil
+}
+
+func wrapCustomerError(c *domain.Customer, err error) error {
+	return fmt.Errorf("mews: customer %s: %w", c.ID, err)
 }

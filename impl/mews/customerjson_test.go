@@ -16,6 +16,7 @@ import (
 	"github.com/brianvoe/gofakeit/v7"
 
 	mews "github.com/paxkit/paxkit/gen/mews"
+	legacyapi "github.com/paxkit/paxkit/gen/mews-legacy"
 	"github.com/paxkit/paxkit/impl/mews/domain"
 )
 
@@ -37,9 +38,16 @@ func wireJSON(c domain.Customer) ([]byte, error) {
 // fails. prefix checks that the writer appends (and does not overwrite) what is already there.
 func sameAsWire(t testing.TB, name string, c domain.Customer) (refused bool) {
 	t.Helper()
-	want, wantErr := wireJSON(c)
+	return sameAs(t, name, c, wireJSON, appendCustomer)
+}
+
+// sameAs is sameAsWire for any reference and writer.
+func sameAs(t testing.TB, name string, c domain.Customer, reference func(domain.Customer) ([]byte, error),
+	writer func([]byte, *domain.Customer) ([]byte, error)) (refused bool) {
+	t.Helper()
+	want, wantErr := reference(c)
 	prefix := []byte("prefix")
-	got, err := appendCustomer(bytes.Clone(prefix), &c)
+	got, err := writer(bytes.Clone(prefix), &c)
 	switch {
 	case (err != nil) != (wantErr != nil):
 		t.Fatalf("%s: error %v, the reference's %v", name, err, wantErr)
@@ -274,6 +282,10 @@ func TestDirectCustomerMatchesWire(t *testing.T) {
 	emptyLists := empty
 	emptyLists.Classifications, emptyLists.Options, emptyLists.PreferredSpaceFeatures = []string{}, []string{}, []string{}
 	cases["empty lists"] = emptyLists
+	zones := full
+	zones.CreatedUtc = time.Date(2020, 5, 6, 7, 8, 9, 10, time.FixedZone("", -30)) // written +00:00
+	zones.UpdatedUtc = time.Date(2020, 5, 6, 7, 8, 9, 0, time.FixedZone("zero", 0))
+	cases["zones"] = zones
 	for i, s := range escapingClasses {
 		c := full
 		c.LastName, c.Number, c.FirstName, c.Classifications = s, s, &s, []string{s, s}
@@ -379,6 +391,13 @@ func TestDirectWriterKnowsEveryField(t *testing.T) {
 		{mews.CustomerResult{}, []string{"Cursor", "Customers", "Documents"}},
 		{mews.CustomerSearchResults{}, []string{"Customers", "Documents"}},
 		{mews.CustomerSearchResult{}, []string{"Customer", "Reservation"}},
+		{legacyapi.Customer{}, tableNames(legacyCustomerFields)},
+		{legacyapi.Document{}, tableNames(legacyDocumentFields)},
+		{legacyapi.Address{}, tableNames(legacyAddressFields)},
+		// legacyFindBody and legacySearchBody write these keys literally.
+		{legacyapi.CustomerResult{}, []string{"Customers"}},
+		{legacyapi.CustomerSearchResults{}, []string{"Customers"}},
+		{legacyapi.CustomerSearchResult{}, []string{"Customer", "Reservation"}},
 	} {
 		typ := reflect.TypeOf(tc.wire)
 		if want := jsonNames(typ); !reflect.DeepEqual(tc.writer, want) {
@@ -402,6 +421,18 @@ func visit(t *testing.T, answer any) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	var err error
 	switch a := answer.(type) {
+	case legacyapi.CustomersAddResponseObject:
+		err = a.VisitCustomersAddResponse(rec)
+	case legacyapi.CustomersUpdateResponseObject:
+		err = a.VisitCustomersUpdateResponse(rec)
+	case legacyapi.CustomersGetAllResponseObject:
+		err = a.VisitCustomersGetAllResponse(rec)
+	case legacyapi.CustomersGetAllByIdsResponseObject:
+		err = a.VisitCustomersGetAllByIdsResponse(rec)
+	case legacyapi.CustomersGetAllByEmailsResponseObject:
+		err = a.VisitCustomersGetAllByEmailsResponse(rec)
+	case legacyapi.CustomersSearchResponseObject:
+		err = a.VisitCustomersSearchResponse(rec)
 	case mews.CustomersAddResponseObject:
 		err = a.VisitCustomersAddResponse(rec)
 	case mews.CustomersUpdateResponseObject:
