@@ -89,9 +89,9 @@ func (s *legacyServer) CustomersAdd(ctx context.Context, req legacyapi.Customers
 	if err != nil {
 		return nil, err
 	}
-	var in domain.AddInput
-	if err := recode(req.Body, &in); err != nil {
-		return nil, err
+	var in domain.AddInput // a missing body is the zero input, as recode made it
+	if req.Body != nil {
+		in = legacyAddInput(req.Body)
 	}
 	fromLegacyClassifications(&in.Profile)
 	c, err := s.svc.Add(tenant, in)
@@ -112,15 +112,9 @@ func (s *legacyServer) CustomersUpdate(ctx context.Context, req legacyapi.Custom
 	if err != nil {
 		return nil, err
 	}
-	var in domain.UpdateInput
-	if err := recode(req.Body, &in); err != nil {
-		return nil, err
-	}
-	// BithPlace is the seed table's misspelling, accepted as an alias; BirthPlace wins.
-	if in.BirthPlace == nil {
-		if v, err := req.Body.BithPlace.Get(); err == nil {
-			in.BirthPlace = &v
-		}
+	var in domain.UpdateInput // a missing body is the zero input, as recode made it
+	if req.Body != nil {
+		in = legacyUpdateInput(req.Body)
 	}
 	fromLegacyClassifications(&in.Profile)
 	c, err := s.svc.Update(tenant, in)
