@@ -22,31 +22,14 @@ func currentError(ctx context.Context, msg string) mews.Error {
 	return mews.Error{Message: msg, RequestId: nullable.NewNullableWithValue(requestID(ctx))}
 }
 
-// toCurrent is a domain customer in the current revision's shape (the domain keeps that shape).
-func toCurrent(c domain.Customer) (mews.Customer, error) {
-	return wireCustomer(c)
-}
-
-func toCurrentList(cs []domain.Customer) ([]mews.Customer, error) {
-	out := make([]mews.Customer, 0, len(cs))
-	for _, c := range cs {
-		x, err := toCurrent(c)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, nil
-}
-
 func (s *currentServer) CustomersAdd(ctx context.Context, req mews.CustomersAddRequestObject) (mews.CustomersAddResponseObject, error) {
 	tenant, err := tenantOf(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var in domain.AddInput
-	if err := recode(req.Body, &in); err != nil {
-		return nil, err
+	var in domain.AddInput // a missing body is the zero input, as recode made it
+	if req.Body != nil {
+		in = addInput(req.Body)
 	}
 	c, err := s.svc.Add(tenant, in)
 	if msg, fail := outcome(err); fail != nil {
@@ -54,11 +37,11 @@ func (s *currentServer) CustomersAdd(ctx context.Context, req mews.CustomersAddR
 	} else if msg != "" {
 		return mews.CustomersAdd403JSONResponse{Body: currentError(ctx, msg), Headers: mews.CustomersAdd403ResponseHeaders{RequestId: requestID(ctx)}}, nil
 	}
-	body, err := toCurrent(c)
+	body, err := customerBody(&c)
 	if err != nil {
 		return nil, err
 	}
-	return mews.CustomersAdd200JSONResponse{Body: body, Headers: mews.CustomersAdd200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return customersAddAnswer{jsonAnswer{body: body, requestID: requestID(ctx)}}, nil
 }
 
 func (s *currentServer) CustomersUpdate(ctx context.Context, req mews.CustomersUpdateRequestObject) (mews.CustomersUpdateResponseObject, error) {
@@ -66,9 +49,9 @@ func (s *currentServer) CustomersUpdate(ctx context.Context, req mews.CustomersU
 	if err != nil {
 		return nil, err
 	}
-	var in domain.UpdateInput
-	if err := recode(req.Body, &in); err != nil {
-		return nil, err
+	var in domain.UpdateInput // a missing body is the zero input, as recode made it
+	if req.Body != nil {
+		in = updateInput(req.Body)
 	}
 	c, err := s.svc.Update(tenant, in)
 	if msg, fail := outcome(err); fail != nil {
@@ -76,11 +59,11 @@ func (s *currentServer) CustomersUpdate(ctx context.Context, req mews.CustomersU
 	} else if msg != "" {
 		return mews.CustomersUpdate403JSONResponse{Body: currentError(ctx, msg), Headers: mews.CustomersUpdate403ResponseHeaders{RequestId: requestID(ctx)}}, nil
 	}
-	body, err := toCurrent(c)
+	body, err := customerBody(&c)
 	if err != nil {
 		return nil, err
 	}
-	return mews.CustomersUpdate200JSONResponse{Body: body, Headers: mews.CustomersUpdate200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return customersUpdateAnswer{jsonAnswer{body: body, requestID: requestID(ctx)}}, nil
 }
 
 // maxInterval is how long each getAll time filter may be (Mews: "max length 3 months").
@@ -158,19 +141,11 @@ func (s *currentServer) CustomersGetAll(ctx context.Context, req mews.CustomersG
 	if b.Extent.Customers == nil || !*b.Extent.Customers {
 		found = nil
 	}
-	list, err := toCurrentList(found)
+	body, err := getAllBody(found, cursor)
 	if err != nil {
 		return nil, err
 	}
-	result := mews.CustomerResult{Customers: list}
-	result.Documents.SetNull()
-	result.Cursor.SetNull()
-	if cursor != nil {
-		if err := recode(*cursor, &result.Cursor); err != nil {
-			return nil, err
-		}
-	}
-	return mews.CustomersGetAll200JSONResponse{Body: result, Headers: mews.CustomersGetAll200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return customersGetAllAnswer{jsonAnswer{body: body, requestID: requestID(ctx)}}, nil
 }
 
 func (s *currentServer) CustomersSearch(ctx context.Context, req mews.CustomersSearchRequestObject) (mews.CustomersSearchResponseObject, error) {
@@ -189,24 +164,11 @@ func (s *currentServer) CustomersSearch(ctx context.Context, req mews.CustomersS
 	if e := req.Body.Extent; e != nil && e.Customers != nil && !*e.Customers {
 		found = nil
 	}
-	results := mews.CustomerSearchResults{Customers: make([]mews.CustomerSearchResult, len(found))}
-	results.Documents.SetNull()
-	for i, f := range found {
-		c, err := toCurrent(f.Customer)
-		if err != nil {
-			return nil, err
-		}
-		results.Customers[i] = mews.CustomerSearchResult{Customer: c}
-		results.Customers[i].Reservation.SetNull()
-		if f.Reservation != nil {
-			var res mews.Reservation
-			if err := recode(f.Reservation.Current, &res); err != nil {
-				return nil, err
-			}
-			results.Customers[i].Reservation.Set(res)
-		}
+	body, err := searchBody(found)
+	if err != nil {
+		return nil, err
 	}
-	return mews.CustomersSearch200JSONResponse{Body: results, Headers: mews.CustomersSearch200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return customersSearchAnswer{jsonAnswer{body: body, requestID: requestID(ctx)}}, nil
 }
 
 func (s *currentServer) CustomersGetOpenItems(ctx context.Context, req mews.CustomersGetOpenItemsRequestObject) (mews.CustomersGetOpenItemsResponseObject, error) {

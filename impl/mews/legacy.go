@@ -32,7 +32,8 @@ const (
 	currentDisabled = "DisabledPerson"
 )
 
-// toLegacy is a domain customer in the 2018 shape.
+// toLegacy is a domain customer in the 2018 shape. The answers are written by legacyjson.go;
+// this is the reference its tests compare them with.
 func toLegacy(c domain.Customer) (legacyapi.Customer, error) {
 	var m map[string]any
 	if err := recode(c, &m); err != nil {
@@ -69,18 +70,6 @@ func nonNil(s []string) []string {
 	return s
 }
 
-func toLegacyList(cs []domain.Customer) ([]legacyapi.Customer, error) {
-	out := make([]legacyapi.Customer, 0, len(cs))
-	for _, c := range cs {
-		x, err := toLegacy(c)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, x)
-	}
-	return out, nil
-}
-
 // fromLegacyClassifications maps a request's 2018 classification names to today's.
 func fromLegacyClassifications(p *domain.Profile) {
 	if p.Classifications == nil {
@@ -100,9 +89,9 @@ func (s *legacyServer) CustomersAdd(ctx context.Context, req legacyapi.Customers
 	if err != nil {
 		return nil, err
 	}
-	var in domain.AddInput
-	if err := recode(req.Body, &in); err != nil {
-		return nil, err
+	var in domain.AddInput // a missing body is the zero input, as recode made it
+	if req.Body != nil {
+		in = legacyAddInput(req.Body)
 	}
 	fromLegacyClassifications(&in.Profile)
 	c, err := s.svc.Add(tenant, in)
@@ -111,11 +100,11 @@ func (s *legacyServer) CustomersAdd(ctx context.Context, req legacyapi.Customers
 	} else if msg != "" {
 		return legacyapi.CustomersAdd403JSONResponse{Body: legacyError(ctx, msg), Headers: legacyapi.CustomersAdd403ResponseHeaders{RequestId: requestID(ctx)}}, nil
 	}
-	body, err := toLegacy(c)
+	body, err := legacyCustomerBody(&c)
 	if err != nil {
 		return nil, err
 	}
-	return legacyapi.CustomersAdd200JSONResponse{Body: body, Headers: legacyapi.CustomersAdd200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return legacyAddAnswer{jsonAnswer{body: body, requestID: requestID(ctx)}}, nil
 }
 
 func (s *legacyServer) CustomersUpdate(ctx context.Context, req legacyapi.CustomersUpdateRequestObject) (legacyapi.CustomersUpdateResponseObject, error) {
@@ -123,15 +112,9 @@ func (s *legacyServer) CustomersUpdate(ctx context.Context, req legacyapi.Custom
 	if err != nil {
 		return nil, err
 	}
-	var in domain.UpdateInput
-	if err := recode(req.Body, &in); err != nil {
-		return nil, err
-	}
-	// BithPlace is the seed table's misspelling, accepted as an alias; BirthPlace wins.
-	if in.BirthPlace == nil {
-		if v, err := req.Body.BithPlace.Get(); err == nil {
-			in.BirthPlace = &v
-		}
+	var in domain.UpdateInput // a missing body is the zero input, as recode made it
+	if req.Body != nil {
+		in = legacyUpdateInput(req.Body)
 	}
 	fromLegacyClassifications(&in.Profile)
 	c, err := s.svc.Update(tenant, in)
@@ -140,26 +123,26 @@ func (s *legacyServer) CustomersUpdate(ctx context.Context, req legacyapi.Custom
 	} else if msg != "" {
 		return legacyapi.CustomersUpdate403JSONResponse{Body: legacyError(ctx, msg), Headers: legacyapi.CustomersUpdate403ResponseHeaders{RequestId: requestID(ctx)}}, nil
 	}
-	body, err := toLegacy(c)
+	body, err := legacyCustomerBody(&c)
 	if err != nil {
 		return nil, err
 	}
-	return legacyapi.CustomersUpdate200JSONResponse{Body: body, Headers: legacyapi.CustomersUpdate200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return legacyUpdateAnswer{jsonAnswer{body: body, requestID: requestID(ctx)}}, nil
 }
 
 // find answers the three legacy reads, which all return every matching customer (the 2018
 // revision has no paging and no activity states), newest first.
-func (s *legacyServer) find(ctx context.Context, f domain.Filter) (legacyapi.CustomerResult, error) {
+func (s *legacyServer) find(ctx context.Context, f domain.Filter) (jsonAnswer, error) {
 	tenant, err := tenantOf(ctx)
 	if err != nil {
-		return legacyapi.CustomerResult{}, err
+		return jsonAnswer{}, err
 	}
 	found, _, err := s.svc.Find(tenant, f, nil)
 	if _, fail := outcome(err); fail != nil {
-		return legacyapi.CustomerResult{}, fail
+		return jsonAnswer{}, fail
 	}
-	list, err := toLegacyList(found)
-	return legacyapi.CustomerResult{Customers: list}, err
+	body, err := legacyFindBody(found)
+	return jsonAnswer{body: body, requestID: requestID(ctx)}, err
 }
 
 func (s *legacyServer) CustomersGetAll(ctx context.Context, req legacyapi.CustomersGetAllRequestObject) (legacyapi.CustomersGetAllResponseObject, error) {
@@ -180,7 +163,7 @@ func (s *legacyServer) CustomersGetAll(ctx context.Context, req legacyapi.Custom
 	if err != nil {
 		return nil, err
 	}
-	return legacyapi.CustomersGetAll200JSONResponse{Body: res, Headers: legacyapi.CustomersGetAll200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return legacyGetAllAnswer{res}, nil
 }
 
 func (s *legacyServer) CustomersGetAllByIds(ctx context.Context, req legacyapi.CustomersGetAllByIdsRequestObject) (legacyapi.CustomersGetAllByIdsResponseObject, error) {
@@ -188,7 +171,7 @@ func (s *legacyServer) CustomersGetAllByIds(ctx context.Context, req legacyapi.C
 	if err != nil {
 		return nil, err
 	}
-	return legacyapi.CustomersGetAllByIds200JSONResponse{Body: res, Headers: legacyapi.CustomersGetAllByIds200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return legacyGetAllByIdsAnswer{res}, nil
 }
 
 func (s *legacyServer) CustomersGetAllByEmails(ctx context.Context, req legacyapi.CustomersGetAllByEmailsRequestObject) (legacyapi.CustomersGetAllByEmailsResponseObject, error) {
@@ -196,7 +179,7 @@ func (s *legacyServer) CustomersGetAllByEmails(ctx context.Context, req legacyap
 	if err != nil {
 		return nil, err
 	}
-	return legacyapi.CustomersGetAllByEmails200JSONResponse{Body: res, Headers: legacyapi.CustomersGetAllByEmails200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return legacyGetAllByEmailsAnswer{res}, nil
 }
 
 func (s *legacyServer) CustomersSearch(ctx context.Context, req legacyapi.CustomersSearchRequestObject) (legacyapi.CustomersSearchResponseObject, error) {
@@ -212,23 +195,11 @@ func (s *legacyServer) CustomersSearch(ctx context.Context, req legacyapi.Custom
 	if err != nil {
 		return nil, err
 	}
-	results := legacyapi.CustomerSearchResults{Customers: make([]legacyapi.CustomerSearchResult, len(found))}
-	for i, f := range found {
-		c, err := toLegacy(f.Customer)
-		if err != nil {
-			return nil, err
-		}
-		results.Customers[i] = legacyapi.CustomerSearchResult{Customer: c}
-		results.Customers[i].Reservation.SetNull()
-		if f.Reservation != nil {
-			var res legacyapi.Reservation
-			if err := recode(f.Reservation.Legacy, &res); err != nil {
-				return nil, err
-			}
-			results.Customers[i].Reservation.Set(res)
-		}
+	body, err := legacySearchBody(found)
+	if err != nil {
+		return nil, err
 	}
-	return legacyapi.CustomersSearch200JSONResponse{Body: results, Headers: legacyapi.CustomersSearch200ResponseHeaders{RequestId: requestID(ctx)}}, nil
+	return legacySearchAnswer{jsonAnswer{body: body, requestID: requestID(ctx)}}, nil
 }
 
 // legacyItem is an open item as a 2018 accounting item: the gross value with its net and tax

@@ -12,12 +12,12 @@ import (
 	"github.com/paxkit/paxkit/impl/mews/domain"
 )
 
-// The current revision answers customers in the generated wire type. Converting field by
-// field (not through recode's JSON round trip) matters: the round trip was 40% of a getAll's
-// CPU time (BenchmarkServe/mews-getAll in bench/). The result is what recode gives, which
-// TestWireCustomerMatchesRecode checks: every optional field is null or a value (the domain
-// writes every field), UUIDs and dates are parsed as their JSON decoders parse them, and a
-// value either decoder refuses is an error.
+// wireCustomer is a domain customer in the current revision's generated wire type. The
+// answers no longer go through it: customerjson.go writes their bytes directly (issue 10),
+// and json.Marshal(wireCustomer(c)) is the reference its tests compare them with. The result
+// is what recode gives, which TestWireCustomerMatchesRecode checks: every optional field is
+// null or a value (the domain writes every field), UUIDs and dates are parsed as their JSON
+// decoders parse them, and a value either decoder refuses is an error.
 
 // wire converts one customer; it stops at the first field it cannot convert.
 type wire struct{ err error }
