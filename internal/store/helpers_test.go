@@ -67,6 +67,9 @@ func newFixture() fixture {
 			},
 			Multi: []Index[account]{
 				{Name: "name", Keys: func(a account) []string { return strings.Fields(strings.ToLower(a.Name)) }},
+				// The same keys in insertion order, so that every test also checks that
+				// unordered postings stay right.
+				{Name: "name-any", Unordered: true, Keys: func(a account) []string { return strings.Fields(strings.ToLower(a.Name)) }},
 			},
 			Ordered: []Order[account]{
 				{Name: "created", Key: func(a account) string { return a.Created }},
@@ -184,9 +187,30 @@ func verifyPart[T any](t *Table[T], tn *tenant) error {
 		}
 	}
 	for i := range p.multi {
-		for k, ps := range p.multi[i] {
-			if ps.big == nil && len(ps.small) > smallPosting {
+		for k, ps := range p.multi[i].m {
+			if ps.big == nil && ps.bySeq == nil && len(ps.small) > smallPosting {
 				return fmt.Errorf("%s: posting %q has %d records in its slice", t.cfg.Name, k, len(ps.small))
+			}
+			if (ps.big != nil || ps.bySeq != nil) && len(ps.small) > 0 {
+				return fmt.Errorf("%s: posting %q is both a slice and a tree", t.cfg.Name, k)
+			}
+			if p.multi[i].unordered && ps.big != nil || !p.multi[i].unordered && ps.bySeq != nil {
+				return fmt.Errorf("%s: posting %q is a tree of the other order", t.cfg.Name, k)
+			}
+			var seqs []uint64
+			var stale []string
+			ps.each(func(r *rec[T]) bool {
+				seqs = append(seqs, r.seq)
+				if p.byID[r.id] != r {
+					stale = append(stale, r.id)
+				}
+				return true
+			})
+			if len(stale) > 0 {
+				return fmt.Errorf("%s: posting %q holds stale records %v", t.cfg.Name, k, stale)
+			}
+			if p.multi[i].unordered && !slices.IsSorted(seqs) {
+				return fmt.Errorf("%s: unordered posting %q is not in insertion order: %v", t.cfg.Name, k, seqs)
 			}
 		}
 		if got, want := multiIDs(p.multi[i]), multiIDs(fresh.multi[i]); !reflect.DeepEqual(got, want) {
@@ -209,11 +233,16 @@ func uniqIDs[T any](m map[string]*rec[T]) map[string]string {
 	return out
 }
 
+// multiIDs is an index as key -> ids in the index's order; for an unordered index, whose order
+// depends on the order of inserts, sorted.
 func multiIDs[T any](m postings[T]) map[string][]string {
 	out := map[string][]string{}
-	for k, ps := range m {
+	for k, ps := range m.m {
 		var ids []string
 		ps.each(func(r *rec[T]) bool { ids = append(ids, r.id); return true })
+		if m.unordered {
+			slices.Sort(ids)
+		}
 		out[k] = ids
 	}
 	return out

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -304,7 +305,7 @@ func TestMultiKeys(t *testing.T) {
 	}
 	f.s.View("demo", func(tx *Tx) error {
 		part := f.accounts.part(tx, false)
-		if _, ok := part.multi[0]["lee-smith"]; ok {
+		if _, ok := part.multi[0].m["lee-smith"]; ok {
 			t.Error("an empty posting was kept")
 		}
 		return nil
@@ -677,4 +678,73 @@ func TestCountBigPosting(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestUnorderedIndex: an unordered index finds the same records as an ordered one with the
+// same keys, in the order they were indexed, through the switch from slice to tree, updates
+// that move keys, deletes, a rolled-back transaction and Count.
+func TestUnorderedIndex(t *testing.T) {
+	f := newFixture()
+	// Inserted in descending id order, so that insertion order and id order differ.
+	var order []string
+	for i := range 2*smallPosting + 3 {
+		id := fmt.Sprintf("u%03d", 2*smallPosting+3-i)
+		order = append(order, id)
+		f.put(t, "demo", account{ID: id, Name: "Ann Lee"})
+	}
+	look := func(index, key string) (got []string, count int) {
+		f.s.View("demo", func(tx *Tx) error {
+			got = ids(f.accounts.Lookup(tx, index, key))
+			count = f.accounts.Count(tx, index, key)
+			return nil
+		})
+		return got, count
+	}
+	check := func(step string, key string, want []string) {
+		t.Helper()
+		want = append([]string{}, want...) // ids gives [] for none
+		got, count := look("name-any", key)
+		if !reflect.DeepEqual(got, want) || count != len(want) {
+			t.Errorf("%s: Lookup(name-any, %q) = %v (Count %d), want %v", step, key, got, count, want)
+		}
+		sorted, _ := look("name", key)
+		if s := append([]string{}, slices.Sorted(slices.Values(want))...); !reflect.DeepEqual(sorted, s) {
+			t.Errorf("%s: the ordered index holds %v for %q, want %v", step, sorted, key, s)
+		}
+		f.verify(t)
+	}
+	check("inserted", "lee", order)
+
+	// An update that keeps "lee" keeps the record's place; one that drops "ann" removes it.
+	f.put(t, "demo", account{ID: order[0], Name: "Lee Ann Lee"}, account{ID: order[1], Name: "Lee"})
+	check("updated", "lee", order)
+	check("updated", "ann", append([]string{order[0]}, order[2:]...))
+
+	// A key added by an update goes where the record was inserted, not at the end.
+	f.put(t, "demo", account{ID: order[5], Name: "Ann Lee Kim"}, account{ID: order[2], Name: "Ann Lee Kim"})
+	check("new key", "kim", []string{order[2], order[5]})
+
+	// Deleting all but one shrinks the tree; deleting the last drops the key.
+	f.update(t, "demo", func(tx *Tx) error {
+		for _, id := range order[3:] {
+			f.accounts.Delete(tx, id)
+		}
+		return nil
+	})
+	check("deleted", "lee", order[:3])
+	check("deleted", "kim", []string{order[2]})
+	f.update(t, "demo", func(tx *Tx) error { f.accounts.Delete(tx, order[2]); return nil })
+	check("last deleted", "kim", nil)
+
+	// A rolled-back transaction leaves the index as it was (the record deleted and put back
+	// comes after the others: it is indexed again).
+	err := f.s.Update("demo", func(tx *Tx) error {
+		f.accounts.Delete(tx, order[0])
+		f.accounts.Put(tx, account{ID: "new", Name: "Lee"})
+		return errors.New("refused")
+	})
+	if err == nil {
+		t.Fatal("the refused transaction committed")
+	}
+	check("rolled back", "lee", []string{order[1], order[0]})
 }

@@ -23,9 +23,17 @@ type Config[T any] struct {
 
 // Index is a secondary index: Keys returns the keys a record is found under (normalise them,
 // e.g. lowercase e-mail addresses, in Keys and when looking up). Duplicates and "" are ignored.
+//
+// Unordered (non-unique indexes only) gives up Lookup's id order: the records of a key come in
+// the order they were indexed. A key's records are then kept in that order, so that indexing a
+// new record under a key shared by very many others appends instead of comparing its id with
+// theirs at every level of a B-tree (a trigram index of names, where each record has dozens of
+// keys and some keys are held by nearly every record, spent most of an insert on those id
+// comparisons). For indexes whose callers sort what they look up, or only count it.
 type Index[T any] struct {
-	Name string
-	Keys func(T) []string
+	Name      string
+	Keys      func(T) []string
+	Unordered bool
 }
 
 // Order is an ordered index: records sort by (Key, ID). Every record is in every ordered index;
@@ -115,8 +123,9 @@ func (t *Table[T]) Name() string { return t.cfg.Name }
 // rec is a stored record. Stored values are never mutated in place by callers (they only ever
 // see clones), and the store replaces v whole, so index entries can point at the rec.
 type rec[T any] struct {
-	id string
-	v  T
+	id  string
+	seq uint64 // when it was inserted in its partition: its place in unordered postings
+	v   T
 }
 
 // ordItem is an entry of an ordered index.
@@ -125,15 +134,26 @@ type ordItem[T any] struct {
 	r   *rec[T]
 }
 
-// posting is the set of records sharing a non-unique key, ordered by id: small while it has at
-// most smallPosting records, big after.
+// posting is the set of records sharing a non-unique key, ordered by id (by seq in an unordered
+// index): small while it has at most smallPosting records, big (bySeq) after.
 type posting[T any] struct {
 	small []*rec[T]
 	big   *btree.BTreeG[*rec[T]]
+	bySeq *btree.BTreeG[seqItem[T]]
 }
+
+// seqItem is an entry of a big unordered posting: the sequence number is kept in the entry so
+// that an insert compares numbers in the tree's nodes without reading the records.
+type seqItem[T any] struct {
+	seq uint64
+	r   *rec[T]
+}
+
+func seqLess[T any](a, b seqItem[T]) bool { return a.seq < b.seq }
 
 // part is one tenant's partition of one table.
 type part[T any] struct {
+	seq   uint64 // the last sequence number given to a record
 	byID  map[string]*rec[T]
 	ids   *btree.BTreeG[*rec[T]]
 	uniq  []map[string]*rec[T]
@@ -170,8 +190,8 @@ func (t *Table[T]) newPart() *part[T] {
 	for i := range p.uniq {
 		p.uniq[i] = map[string]*rec[T]{}
 	}
-	for i := range p.multi {
-		p.multi[i] = postings[T]{}
+	for i, ix := range t.cfg.Multi {
+		p.multi[i] = postings[T]{m: map[string]posting[T]{}, unordered: ix.Unordered}
 	}
 	for i := range p.ord {
 		p.ord[i] = btree.NewWithFreeListG(degree, ordLess[T], btree.NewFreeListG[ordItem[T]](freeListSize))
@@ -279,7 +299,8 @@ func (p *part[T]) conflict(t *Table[T], id string, k keySet) *ConflictError {
 
 // insert adds a record that is not in p; the caller has checked uniqueness.
 func (p *part[T]) insert(id string, v T, k keySet) {
-	r := &rec[T]{id: id, v: v}
+	p.seq++
+	r := &rec[T]{id: id, seq: p.seq, v: v}
 	p.byID[id] = r
 	p.ids.ReplaceOrInsert(r)
 	for i, keys := range k.uniq {
@@ -289,7 +310,7 @@ func (p *part[T]) insert(id string, v T, k keySet) {
 	}
 	for i, keys := range k.multi {
 		for _, key := range keys {
-			p.multi[i][key] = p.multi[i][key].add(r)
+			p.multi[i].add(key, r)
 		}
 	}
 	for i, key := range k.ord {
@@ -318,7 +339,7 @@ func (p *part[T]) replace(r *rec[T], v T, old, k keySet) {
 		}
 		for _, key := range k.multi[i] {
 			if !contains(old.multi[i], key) {
-				p.multi[i][key] = p.multi[i][key].add(r)
+				p.multi[i].add(key, r)
 			}
 		}
 	}
@@ -366,71 +387,117 @@ func cmpRec[T any](r *rec[T], id string) int {
 	return 0
 }
 
-// add returns the posting with r added.
-func (ps posting[T]) add(r *rec[T]) posting[T] {
-	if ps.big != nil {
-		ps.big.ReplaceOrInsert(r)
-		return ps
+func cmpSeq[T any](r *rec[T], seq uint64) int {
+	switch {
+	case r.seq < seq:
+		return -1
+	case r.seq > seq:
+		return 1
 	}
-	i, found := slices.BinarySearchFunc(ps.small, r.id, cmpRec[T])
-	if found {
-		ps.small[i] = r
-		return ps
-	}
-	if len(ps.small) < smallPosting {
-		ps.small = slices.Insert(ps.small, i, r)
-		return ps
-	}
-	ps.big = newRecTree[T]()
-	for _, x := range ps.small {
-		ps.big.ReplaceOrInsert(x)
-	}
-	ps.big.ReplaceOrInsert(r)
-	ps.small = nil
-	return ps
-}
-
-// removeFrom removes r from the posting of key, dropping the key when no record is left.
-func (m postings[T]) removeFrom(key string, r *rec[T]) {
-	ps, ok := m[key]
-	if !ok {
-		return
-	}
-	if ps.big != nil {
-		ps.big.Delete(r)
-		if ps.big.Len() == 0 {
-			delete(m, key)
-		}
-		return
-	}
-	i, found := slices.BinarySearchFunc(ps.small, r.id, cmpRec[T])
-	if !found {
-		return
-	}
-	if len(ps.small) == 1 {
-		delete(m, key)
-		return
-	}
-	// Delete in place would leave a stale pointer in the spare capacity; slices.Delete clears it.
-	ps.small = slices.Delete(ps.small, i, i+1)
-	m[key] = ps
-}
-
-// each calls fn for the records of the posting in id order until fn returns false.
-func (ps posting[T]) each(fn func(*rec[T]) bool) {
-	if ps.big != nil {
-		ps.big.Ascend(btree.ItemIteratorG[*rec[T]](fn))
-		return
-	}
-	for _, r := range ps.small {
-		if !fn(r) {
-			return
-		}
-	}
+	return 0
 }
 
 // postings is a non-unique index of one partition: key -> records holding it.
-type postings[T any] map[string]posting[T]
+type postings[T any] struct {
+	m         map[string]posting[T]
+	unordered bool
+}
+
+// find is r's place in a small posting, by the index's order.
+func (x postings[T]) find(small []*rec[T], r *rec[T]) (int, bool) {
+	if x.unordered {
+		return slices.BinarySearchFunc(small, r.seq, cmpSeq[T])
+	}
+	return slices.BinarySearchFunc(small, r.id, cmpRec[T])
+}
+
+// add indexes r under key.
+func (x postings[T]) add(key string, r *rec[T]) {
+	ps := x.m[key]
+	switch {
+	case ps.big != nil:
+		ps.big.ReplaceOrInsert(r)
+		return
+	case ps.bySeq != nil:
+		ps.bySeq.ReplaceOrInsert(seqItem[T]{r.seq, r})
+		return
+	}
+	i, found := x.find(ps.small, r)
+	switch {
+	case found:
+		ps.small[i] = r
+	case len(ps.small) < smallPosting:
+		ps.small = slices.Insert(ps.small, i, r)
+	case x.unordered:
+		ps.bySeq = btree.NewWithFreeListG(degree, seqLess[T], btree.NewFreeListG[seqItem[T]](freeListSize))
+		for _, y := range ps.small {
+			ps.bySeq.ReplaceOrInsert(seqItem[T]{y.seq, y})
+		}
+		ps.bySeq.ReplaceOrInsert(seqItem[T]{r.seq, r})
+		ps.small = nil
+	default:
+		ps.big = newRecTree[T]()
+		for _, y := range ps.small {
+			ps.big.ReplaceOrInsert(y)
+		}
+		ps.big.ReplaceOrInsert(r)
+		ps.small = nil
+	}
+	x.m[key] = ps
+}
+
+// removeFrom removes r from the posting of key, dropping the key when no record is left.
+func (x postings[T]) removeFrom(key string, r *rec[T]) {
+	ps, ok := x.m[key]
+	if !ok {
+		return
+	}
+	switch {
+	case ps.big != nil:
+		ps.big.Delete(r)
+	case ps.bySeq != nil:
+		ps.bySeq.Delete(seqItem[T]{seq: r.seq})
+	default:
+		i, found := x.find(ps.small, r)
+		if !found {
+			return
+		}
+		// Delete in place would leave a stale pointer in the spare capacity; slices.Delete
+		// clears it.
+		ps.small = slices.Delete(ps.small, i, i+1)
+		x.m[key] = ps
+	}
+	if ps.len() == 0 {
+		delete(x.m, key)
+	}
+}
+
+// len is how many records hold the posting's key.
+func (ps posting[T]) len() int {
+	switch {
+	case ps.big != nil:
+		return ps.big.Len()
+	case ps.bySeq != nil:
+		return ps.bySeq.Len()
+	}
+	return len(ps.small)
+}
+
+// each calls fn for the records of the posting in its order until fn returns false.
+func (ps posting[T]) each(fn func(*rec[T]) bool) {
+	switch {
+	case ps.big != nil:
+		ps.big.Ascend(btree.ItemIteratorG[*rec[T]](fn))
+	case ps.bySeq != nil:
+		ps.bySeq.Ascend(func(it seqItem[T]) bool { return fn(it.r) })
+	default:
+		for _, r := range ps.small {
+			if !fn(r) {
+				return
+			}
+		}
+	}
+}
 
 // Get returns the record with the given id.
 func (t *Table[T]) Get(tx *Tx, id string) (T, bool) {
@@ -447,8 +514,8 @@ func (t *Table[T]) Get(tx *Tx, id string) (T, bool) {
 	return t.clone(r.v), true
 }
 
-// Lookup returns the records holding key in a unique or non-unique index, ordered by id (nil
-// when there are none). The key is compared as is: normalise it as the index's Keys does. It
+// Lookup returns the records holding key in a unique or non-unique index, ordered by id (in an
+// Unordered index, in the order they were indexed; nil when there are none). The key is compared as is: normalise it as the index's Keys does. It
 // panics with an error wrapping ErrUnknownIndex when the table has no such index.
 func (t *Table[T]) Lookup(tx *Tx, index, key string) []T {
 	ui, isUnique := t.unique[index]
@@ -466,7 +533,7 @@ func (t *Table[T]) Lookup(tx *Tx, index, key string) []T {
 		}
 		return nil
 	}
-	ps, ok := p.multi[mi][key]
+	ps, ok := p.multi[mi].m[key]
 	if !ok {
 		return nil
 	}
@@ -497,11 +564,7 @@ func (t *Table[T]) Count(tx *Tx, index, key string) int {
 		}
 		return 0
 	}
-	ps := p.multi[mi][key]
-	if ps.big != nil {
-		return ps.big.Len()
-	}
-	return len(ps.small)
+	return p.multi[mi].m[key].len()
 }
 
 // Put inserts v, or replaces the record with the same ID. It returns a *ConflictError if a

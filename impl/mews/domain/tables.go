@@ -62,7 +62,7 @@ func newTables(st *store.Store, checks Checks) tables {
 					return []string{k}
 				}
 				return nil
-			}}, {Name: byNameGram, Keys: nameGrams}},
+			}}, {Name: byNameGram, Keys: nameGrams, Unordered: true}}, // Search sorts its candidates
 			// byNumber keeps the next customer number O(log n): a scan for the highest
 			// Number made every add O(n), quadratic when a suite adds many customers.
 			Ordered: []store.Order[Customer]{{Name: byNewest, Key: newestKey}, {Name: byNumber, Key: numberKey}},
