@@ -170,13 +170,11 @@ func (rp *Responder) Handle(c echo.Context) error {
 	if f != nil {
 		return f
 	}
-	seed := rp.seedFor(r, route, params, status)
-	g := rp.gens.Get().(*Generator)
-	defer rp.gens.Put(g)
-	g.Reseed(seed)
+	gen := &lazyGenerator{pool: &rp.gens, seed: func() uint64 { return rp.seedFor(r, route, params, status) }}
+	defer gen.release()
 	hdr := c.Response().Header()
 	if resp != nil {
-		if err := rp.writeHeaders(g, resp, hdr); err != nil {
+		if err := rp.writeHeaders(gen, resp, hdr); err != nil {
 			return &apidef.Failure{Kind: apidef.Internal, Message: "mock: headers", Cause: err}
 		}
 	}
@@ -192,7 +190,7 @@ func (rp *Responder) Handle(c echo.Context) error {
 		dynamic = *pref.Dynamic
 	}
 	if pref.Example != "" || !dynamic {
-		ex, found, f := rp.example(g, media, pref.Example)
+		ex, found, f := rp.example(gen, media, pref.Example)
 		if f != nil {
 			return f
 		}
@@ -203,6 +201,7 @@ func (rp *Responder) Handle(c echo.Context) error {
 	if media.Schema == nil {
 		return rp.write(c, status, mt, nil)
 	}
+	g := gen.get()
 	body, err := g.Value(media.Schema, Response, "")
 	if err != nil {
 		return &apidef.Failure{Kind: apidef.Internal, Message: "mock: generate body", Cause: err}
@@ -374,7 +373,7 @@ func isJSONMedia(mt string) bool {
 
 // example finds the body static mode answers: the named example, the media type's example,
 // its first example by name, or the schema's example if it is valid.
-func (rp *Responder) example(g *Generator, media *openapi3.MediaType, name string) (any, bool, *apidef.Failure) {
+func (rp *Responder) example(gen *lazyGenerator, media *openapi3.MediaType, name string) (any, bool, *apidef.Failure) {
 	names := make([]string, 0, len(media.Examples))
 	for k, ex := range media.Examples {
 		if ex != nil && ex.Value != nil {
@@ -394,10 +393,35 @@ func (rp *Responder) example(g *Generator, media *openapi3.MediaType, name strin
 	if len(names) > 0 {
 		return media.Examples[names[0]].Value.Value, true, nil
 	}
-	if s := media.Schema; s != nil && s.Value != nil && s.Value.Example != nil && g.check(s.Value, s.Value.Example, Response) == nil {
+	if s := media.Schema; s != nil && s.Value != nil && s.Value.Example != nil && gen.get().check(s.Value, s.Value.Example, Response) == nil {
 		return s.Value.Example, true, nil
 	}
 	return nil, false, nil
+}
+
+// lazyGenerator hands a request its generator, seeded for the request, on first use: an answer
+// made of documented examples needs none, and deriving the seed hashes the request. The same
+// request draws the same values whether or not something asked for the generator before.
+type lazyGenerator struct {
+	pool *sync.Pool
+	seed func() uint64
+	g    *Generator
+}
+
+func (l *lazyGenerator) get() *Generator {
+	if l.g == nil {
+		l.g = l.pool.Get().(*Generator)
+		l.g.Reseed(l.seed())
+	}
+	return l.g
+}
+
+// release returns the generator, if one was taken, to the pool.
+func (l *lazyGenerator) release() {
+	if l.g != nil {
+		l.pool.Put(l.g)
+		l.g = nil
+	}
 }
 
 // seedFor derives a response's seed from the run's seed, the operation, the status and the
@@ -428,7 +452,7 @@ func (rp *Responder) seedFor(r *http.Request, route *routers.Route, params map[s
 
 // writeHeaders adds the response's documented headers that the API has not set already
 // (TOMP's Version, say), from their examples or generated.
-func (rp *Responder) writeHeaders(g *Generator, resp *openapi3.Response, h http.Header) error {
+func (rp *Responder) writeHeaders(gen *lazyGenerator, resp *openapi3.Response, h http.Header) error {
 	names := make([]string, 0, len(resp.Headers))
 	for k := range resp.Headers {
 		names = append(names, k)
@@ -445,6 +469,7 @@ func (rp *Responder) writeHeaders(g *Generator, resp *openapi3.Response, h http.
 		case hv.Example != nil:
 			v = hv.Example
 		case hv.Schema != nil:
+			g := gen.get()
 			if !hv.Required && !g.chance(optionalChance) {
 				continue
 			}
