@@ -84,16 +84,49 @@ func getAllBody(cs []domain.Customer, cursor *string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("mews: cursor: %w", err)
 	}
-	b = append(b, `,"Customers":[`...)
-	for i := range cs {
+	b = append(b, `,"Customers":`...)
+	if b, err = appendList(b, cs, appendCustomer); err != nil {
+		return nil, err
+	}
+	return append(b, ",\"Documents\":null}\n"...), nil
+}
+
+// appendList writes xs as a JSON array, each element by one.
+func appendList[T any](b []byte, xs []T, one func([]byte, *T) ([]byte, error)) ([]byte, error) {
+	b = append(b, '[')
+	for i := range xs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if b, err = appendCustomer(b, &cs[i]); err != nil {
+		var err error
+		if b, err = one(b, &xs[i]); err != nil {
 			return nil, err
 		}
 	}
-	return append(b, "],\"Documents\":null}\n"...), nil
+	return append(b, ']'), nil
+}
+
+// appendFound writes one search result, {"Customer":…,"Reservation":…}, in either revision:
+// customer writes the customer, reservation gives the reservation as the revision's generated
+// type (nil when the customer has no current stay), written as json.Marshal writes it.
+func appendFound(b []byte, f *domain.Found, customer func([]byte, *domain.Customer) ([]byte, error), reservation func(*domain.Reservation) (any, error)) ([]byte, error) {
+	b = append(b, `{"Customer":`...)
+	b, err := customer(b, &f.Customer)
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, `,"Reservation":`...)
+	if f.Reservation == nil {
+		return append(b, "null}"...), nil
+	}
+	res, err := reservation(f.Reservation)
+	if err != nil {
+		return nil, err
+	}
+	if b, err = appendJSON(b, res); err != nil {
+		return nil, err
+	}
+	return append(b, '}'), nil
 }
 
 // searchBody is the body of search's answer (schema CustomerSearchResults): each customer
@@ -102,31 +135,18 @@ func getAllBody(cs []domain.Customer, cursor *string) ([]byte, error) {
 // before (it is rare, and its shape is the contract's to check).
 func searchBody(found []domain.Found) ([]byte, error) {
 	b := make([]byte, 0, 64+(customerSize+32)*len(found))
-	b = append(b, `{"Customers":[`...)
-	for i := range found {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"Customer":`...)
-		var err error
-		if b, err = appendCustomer(b, &found[i].Customer); err != nil {
-			return nil, err
-		}
-		b = append(b, `,"Reservation":`...)
-		if found[i].Reservation == nil {
-			b = append(b, "null}"...)
-			continue
-		}
-		var res mews.Reservation
-		if err := recode(found[i].Reservation.Current, &res); err != nil {
-			return nil, err
-		}
-		if b, err = appendJSON(b, res); err != nil {
-			return nil, err
-		}
-		b = append(b, '}')
+	b = append(b, `{"Customers":`...)
+	b, err := appendList(b, found, func(b []byte, f *domain.Found) ([]byte, error) {
+		return appendFound(b, f, appendCustomer, func(r *domain.Reservation) (any, error) {
+			var res mews.Reservation
+			err := recode(r.Current, &res)
+			return res, err
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
-	return append(b, "],\"Documents\":null}\n"...), nil
+	return append(b, ",\"Documents\":null}\n"...), nil
 }
 
 // appendJSON writes v as json.Marshal does: what a generated type's Nullable field holding v

@@ -198,48 +198,30 @@ func legacyCustomerBody(c *domain.Customer) ([]byte, error) {
 // legacyFindBody is the body of the three legacy reads (schema CustomerResult).
 func legacyFindBody(cs []domain.Customer) ([]byte, error) {
 	b := make([]byte, 0, 32+customerSize*len(cs))
-	b = append(b, `{"Customers":[`...)
-	for i := range cs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		var err error
-		if b, err = appendLegacyCustomer(b, &cs[i]); err != nil {
-			return nil, err
-		}
+	b = append(b, `{"Customers":`...)
+	b, err := appendList(b, cs, appendLegacyCustomer)
+	if err != nil {
+		return nil, err
 	}
-	return append(b, "]}\n"...), nil
+	return append(b, "}\n"...), nil
 }
 
 // legacySearchBody is the body of the legacy search (schema CustomerSearchResults); a
 // reservation goes through the generated Reservation type, as before.
 func legacySearchBody(found []domain.Found) ([]byte, error) {
 	b := make([]byte, 0, 32+(customerSize+32)*len(found))
-	b = append(b, `{"Customers":[`...)
-	for i := range found {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"Customer":`...)
-		var err error
-		if b, err = appendLegacyCustomer(b, &found[i].Customer); err != nil {
-			return nil, err
-		}
-		b = append(b, `,"Reservation":`...)
-		if found[i].Reservation == nil {
-			b = append(b, "null}"...)
-			continue
-		}
-		var res legacyapi.Reservation
-		if err := recode(found[i].Reservation.Legacy, &res); err != nil {
-			return nil, err
-		}
-		if b, err = appendJSON(b, res); err != nil {
-			return nil, err
-		}
-		b = append(b, '}')
+	b = append(b, `{"Customers":`...)
+	b, err := appendList(b, found, func(b []byte, f *domain.Found) ([]byte, error) {
+		return appendFound(b, f, appendLegacyCustomer, func(r *domain.Reservation) (any, error) {
+			var res legacyapi.Reservation
+			err := recode(r.Legacy, &res)
+			return res, err
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
-	return append(b, "]}\n"...), nil
+	return append(b, "}\n"...), nil
 }
 
 type legacyAddAnswer struct{ jsonAnswer }
