@@ -152,11 +152,7 @@ func TestRequestMappingCarriesEveryField(t *testing.T) {
 	dropped := []string{"AccessToken", "Client", "ClientToken", "CultureCode", "LanguageCode"}
 	// Each case gives the struct whose fields are set one at a time, and the mapping of the
 	// request holding it.
-	cases := []struct {
-		name    string
-		fresh   func() (reflect.Value, func() any)
-		dropped []string
-	}{
+	cases := []carryCase{
 		{"CustomerAddParameters", func() (reflect.Value, func() any) {
 			var b mews.CustomerAddParameters
 			return reflect.ValueOf(&b).Elem(), func() any { return addInput(&b) }
@@ -186,27 +182,7 @@ func TestRequestMappingCarriesEveryField(t *testing.T) {
 			return reflect.ValueOf(&u).Elem(), func() any { b.ItalianFiscalCode.Set(u); return updateInput(&b) }
 		}, nil},
 	}
-	for _, tc := range cases {
-		target, _ := tc.fresh()
-		names := jsonNames(target.Type())
-		for _, d := range tc.dropped {
-			if !contains(names, d) {
-				t.Errorf("%s: dropped property %s no longer exists; take it off the list", tc.name, d)
-			}
-		}
-		for i, name := range names {
-			target, mapped := tc.fresh()
-			before := mapped()
-			fl.fill(target.Field(i))
-			carried := !reflect.DeepEqual(mapped(), before)
-			switch {
-			case contains(tc.dropped, name) && carried:
-				t.Errorf("%s.%s is listed as dropped but reaches the domain", tc.name, name)
-			case !contains(tc.dropped, name) && !carried:
-				t.Errorf("%s.%s does not reach the domain: map it (currentinput.go) or list it as dropped", tc.name, name)
-			}
-		}
-	}
+	checkCarried(t, fl, cases, "currentinput.go")
 }
 
 func contains(list []string, s string) bool {
@@ -243,5 +219,42 @@ func BenchmarkAddInput(b *testing.B) {
 				_ = addInput(tc.req)
 			}
 		})
+	}
+}
+
+// carryCase is one generated request type for checkCarried: fresh returns a zero value of it
+// (to fill one property of) and the mapping of the request holding it; dropped lists the
+// properties the domain has no field for.
+type carryCase struct {
+	name    string
+	fresh   func() (reflect.Value, func() any)
+	dropped []string
+}
+
+// checkCarried sets each property of each case alone and fails unless it changes the mapped
+// domain input, or is listed as dropped (and then must not change it, and must exist).
+// mapper names the file to fix in the message.
+func checkCarried(t *testing.T, fl requestFiller, cases []carryCase, mapper string) {
+	t.Helper()
+	for _, tc := range cases {
+		target, _ := tc.fresh()
+		names := jsonNames(target.Type())
+		for _, d := range tc.dropped {
+			if !contains(names, d) {
+				t.Errorf("%s: dropped property %s no longer exists; take it off the list", tc.name, d)
+			}
+		}
+		for i, name := range names {
+			target, mapped := tc.fresh()
+			before := mapped()
+			fl.fill(target.Field(i))
+			carried := !reflect.DeepEqual(mapped(), before)
+			switch {
+			case contains(tc.dropped, name) && carried:
+				t.Errorf("%s.%s is listed as dropped but reaches the domain", tc.name, name)
+			case !contains(tc.dropped, name) && !carried:
+				t.Errorf("%s.%s does not reach the domain: map it (%s) or list it as dropped", tc.name, name, mapper)
+			}
+		}
 	}
 }

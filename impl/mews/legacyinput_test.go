@@ -58,11 +58,7 @@ func TestLegacyRequestMappingCarriesEveryField(t *testing.T) {
 	// credentials are checked before the handler; CultureCode and LanguageCode localise
 	// Mews' own texts, which paxkit does not.
 	dropped := []string{"AccessToken", "ClientToken", "CultureCode", "LanguageCode"}
-	cases := []struct {
-		name    string
-		fresh   func() (reflect.Value, func() any)
-		dropped []string
-	}{
+	cases := []carryCase{
 		{"CustomerAddParameters", func() (reflect.Value, func() any) {
 			var b legacyapi.CustomerAddParameters
 			return reflect.ValueOf(&b).Elem(), func() any { return legacyAddInput(&b) }
@@ -82,25 +78,5 @@ func TestLegacyRequestMappingCarriesEveryField(t *testing.T) {
 			return reflect.ValueOf(&d).Elem(), func() any { b.DriversLicense.Set(d); return legacyUpdateInput(&b) }
 		}, nil},
 	}
-	for _, tc := range cases {
-		target, _ := tc.fresh()
-		names := jsonNames(target.Type())
-		for _, d := range tc.dropped {
-			if !contains(names, d) {
-				t.Errorf("%s: dropped property %s no longer exists; take it off the list", tc.name, d)
-			}
-		}
-		for i, name := range names {
-			target, mapped := tc.fresh()
-			before := mapped()
-			fl.fill(target.Field(i))
-			carried := !reflect.DeepEqual(mapped(), before)
-			switch {
-			case contains(tc.dropped, name) && carried:
-				t.Errorf("%s.%s is listed as dropped but reaches the domain", tc.name, name)
-			case !contains(tc.dropped, name) && !carried:
-				t.Errorf("%s.%s does not reach the domain: map it (legacyinput.go) or list it as dropped", tc.name, name)
-			}
-		}
-	}
+	checkCarried(t, fl, cases, "legacyinput.go")
 }

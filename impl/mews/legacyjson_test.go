@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -67,21 +66,7 @@ func TestLegacyDirectMatchesWire(t *testing.T) {
 		}
 	}
 
-	fl := filler{f: gofakeit.New(8), rng: rand.New(rand.NewPCG(8, 13))}
-	var accepted, refused int
-	for i := range 3000 {
-		var c domain.Customer
-		fl.fill(reflect.ValueOf(&c).Elem(), "Customer")
-		if sameAsLegacy(t, fmt.Sprintf("filled %d", i), c) {
-			refused++
-		} else {
-			accepted++
-		}
-	}
-	t.Logf("filled customers: %d accepted, %d refused", accepted, refused)
-	if accepted < 300 || refused < 300 {
-		t.Fatalf("filled customers: %d accepted, %d refused; the filler is off balance", accepted, refused)
-	}
+	checkFilled(t, filler{f: gofakeit.New(8), rng: rand.New(rand.NewPCG(8, 13))}, sameAsLegacy)
 }
 
 // TestLegacyDirectRefusesWhatWireRefuses: what toLegacy refuses is refused, and what it
