@@ -7,6 +7,7 @@ import (
 
 	"github.com/paxkit/paxkit/gen/mews"
 	"github.com/paxkit/paxkit/impl/mews/domain"
+	"github.com/paxkit/paxkit/internal/jsonwrite"
 )
 
 // The current revision's 200 answers that carry customers (add, update, getAll, search) are
@@ -80,7 +81,7 @@ func customerBody(c *domain.Customer) ([]byte, error) {
 func getAllBody(cs []domain.Customer, cursor *string) ([]byte, error) {
 	b := make([]byte, 0, 64+customerSize*len(cs))
 	b = append(b, `{"Cursor":`...)
-	b, err := appendOptUUID(b, cursor)
+	b, err := jsonwrite.OptUUID(b, cursor)
 	if err != nil {
 		return nil, fmt.Errorf("mews: cursor: %w", err)
 	}

@@ -11,13 +11,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/brianvoe/gofakeit/v7"
 
 	mews "github.com/paxkit/paxkit/gen/mews"
 	legacyapi "github.com/paxkit/paxkit/gen/mews-legacy"
 	"github.com/paxkit/paxkit/impl/mews/domain"
+	"github.com/paxkit/paxkit/internal/jsonwrite"
 )
 
 // The direct writers (customerjson.go, currentanswers.go) must answer exactly the bytes the
@@ -69,34 +69,6 @@ var escapingClasses = []string{
 	"", `"quoted"`, `back\slash`, "\b\f\n\r\t", "\x00\x01\x1f", "<script>&amp;</script>", "\x7f",
 	"line\u2028sep\u2029par", "\x80", "a\xffb", "\xe2\x82", "\xed\xa0\x80", "\xc0\xaf", "\ufffd",
 	"Žofie Ångström", "日本語", "emoji 😀", "mixed \"<\u2028\xfe>\" end\\",
-}
-
-// TestAppendStringMatchesEncodingJSON: appendString answers json.Marshal's bytes for every
-// escaping class, every single byte and every pair of bytes.
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	check := func(s string) {
-		t.Helper()
-		want, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := appendString(nil, s); !bytes.Equal(got, want) {
-			t.Fatalf("%q: got %s, want %s", s, got, want)
-		}
-	}
-	for _, s := range escapingClasses {
-		check(s)
-		check("x" + s + "y")
-	}
-	for i := range 256 {
-		check(string([]byte{byte(i)}))
-		for j := range 256 {
-			check(string([]byte{byte(i), byte(j)}))
-		}
-	}
-	for r := rune(0); r <= utf8.MaxRune; r += 97 {
-		check("a" + string(r) + "b")
-	}
 }
 
 func demoCustomers(t testing.TB) []domain.Customer {
@@ -373,10 +345,10 @@ func jsonNames(t reflect.Type) []string {
 	return out
 }
 
-func tableNames[T any](fields []field[T]) []string {
+func tableNames[T any](fields []jsonwrite.Field[T]) []string {
 	var out []string
 	for _, f := range fields {
-		out = append(out, f.name)
+		out = append(out, f.Name)
 	}
 	return out
 }
@@ -643,28 +615,4 @@ func BenchmarkEncodeGetAll(b *testing.B) {
 			}
 		})
 	}
-}
-
-// BenchmarkAppendString compares the two ways the brief allowed to escape a string as
-// encoding/json does: appendString, and json.Marshal of the plain string.
-func BenchmarkAppendString(b *testing.B) {
-	const s = "Anna-Lena Smith <anna.lena@example.com>, Praha 1"
-	b.Run("appendString", func(b *testing.B) {
-		b.ReportAllocs()
-		buf := make([]byte, 0, 128)
-		for b.Loop() {
-			buf = appendString(buf[:0], s)
-		}
-	})
-	b.Run("json.Marshal", func(b *testing.B) {
-		b.ReportAllocs()
-		buf := make([]byte, 0, 128)
-		for b.Loop() {
-			q, err := json.Marshal(s)
-			if err != nil {
-				b.Fatal(err)
-			}
-			buf = append(buf[:0], q...)
-		}
-	})
 }

@@ -9,6 +9,7 @@ import (
 
 	legacyapi "github.com/paxkit/paxkit/gen/mews-legacy"
 	"github.com/paxkit/paxkit/impl/mews/domain"
+	"github.com/paxkit/paxkit/internal/jsonwrite"
 )
 
 // The legacy revision's customer answers are written straight from domain.Customer too, as
@@ -27,7 +28,7 @@ import (
 const invalidUTF8AsRune = "\uFFFD"
 
 func appendLegacyString(b []byte, s string) []byte {
-	return appendStringReplacing(b, s, invalidUTF8AsRune)
+	return jsonwrite.StringReplacing(b, s, invalidUTF8AsRune)
 }
 
 func appendLegacyOptString(b []byte, p *string) []byte {
@@ -73,7 +74,7 @@ func knownLegacyOption(v string) bool { return legacyapi.CustomerOption(v).Valid
 // written "+00:00", which parses back as UTC and is then written "Z". (The domain keeps times
 // in UTC; fixtures could hold such offsets.)
 func appendLegacyTime(b []byte, t time.Time) ([]byte, error) {
-	b, err := appendTime(b, t)
+	b, err := jsonwrite.Time(b, t)
 	if err != nil {
 		return b, err
 	}
@@ -85,78 +86,108 @@ func appendLegacyTime(b []byte, t time.Time) ([]byte, error) {
 
 // legacyCustomerFields are the properties of the 2018 schema Customer in the generated
 // legacyapi.Customer's field order. Read-only after initialisation.
-var legacyCustomerFields = []field[domain.Customer]{
-	{"Address", func(b []byte, c *domain.Customer) ([]byte, error) {
+var legacyCustomerFields = []jsonwrite.Field[domain.Customer]{
+	{Name: "Address", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
 		if c.Address == nil {
 			return append(b, "null"...), nil
 		}
-		return appendObject(b, legacyAddressFields, c.Address)
+		return jsonwrite.Object(b, legacyAddressFields, c.Address)
 	}},
-	{"BirthDate", func(b []byte, c *domain.Customer) ([]byte, error) { return appendOptDate(b, c.BirthDate) }},
-	{"BirthPlace", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyOptString(b, c.BirthPlace)) }},
-	{"CategoryId", func(b []byte, _ *domain.Customer) ([]byte, error) { return append(b, "null"...), nil }},
-	{"Classifications", func(b []byte, c *domain.Customer) ([]byte, error) {
-		return ok(appendLegacyList(b, c.Classifications, legacyClassificationName, knownLegacyClassification))
+	{Name: "BirthDate", Write: func(b []byte, c *domain.Customer) ([]byte, error) { return jsonwrite.OptDate(b, c.BirthDate) }},
+	{Name: "BirthPlace", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.BirthPlace))
 	}},
-	{"CreatedUtc", func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyTime(b, c.CreatedUtc) }},
-	{"DriversLicense", func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyDocument(b, c.DriversLicense) }},
-	{"Email", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyOptString(b, c.Email)) }},
-	{"FirstName", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyOptString(b, c.FirstName)) }},
-	{"Gender", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyOptString(b, c.Sex)) }},
-	{"Id", func(b []byte, c *domain.Customer) ([]byte, error) { return appendUUID(b, c.ID) }},
-	{"IdentityCard", func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyDocument(b, c.IdentityCard) }},
-	{"LanguageCode", func(b []byte, c *domain.Customer) ([]byte, error) {
-		return ok(appendLegacyOptString(b, c.LanguageCode))
+	{Name: "CategoryId", Write: func(b []byte, _ *domain.Customer) ([]byte, error) { return append(b, "null"...), nil }},
+	{Name: "Classifications", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyList(b, c.Classifications, legacyClassificationName, knownLegacyClassification))
 	}},
-	{"LastName", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyString(b, c.LastName)) }},
-	{"LoyaltyCode", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyOptString(b, c.LoyaltyCode)) }},
-	{"NationalityCode", func(b []byte, c *domain.Customer) ([]byte, error) {
-		return ok(appendLegacyOptString(b, c.NationalityCode))
+	{Name: "CreatedUtc", Write: func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyTime(b, c.CreatedUtc) }},
+	{Name: "DriversLicense", Write: func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyDocument(b, c.DriversLicense) }},
+	{Name: "Email", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.Email))
 	}},
-	{"Notes", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyOptString(b, c.Notes)) }},
-	{"Number", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyString(b, c.Number)) }},
-	{"Options", func(b []byte, c *domain.Customer) ([]byte, error) {
-		return ok(appendLegacyList(b, c.Options, sameName, knownLegacyOption))
+	{Name: "FirstName", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.FirstName))
 	}},
-	{"Passport", func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyDocument(b, c.Passport) }},
-	{"Phone", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyOptString(b, c.Phone)) }},
-	{"SecondLastName", func(b []byte, c *domain.Customer) ([]byte, error) {
-		return ok(appendLegacyOptString(b, c.SecondLastName))
+	{Name: "Gender", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.Sex))
 	}},
-	{"TaxIdentificationNumber", func(b []byte, c *domain.Customer) ([]byte, error) {
-		return ok(appendLegacyOptString(b, c.TaxIdentificationNumber))
+	{Name: "Id", Write: func(b []byte, c *domain.Customer) ([]byte, error) { return jsonwrite.UUID(b, c.ID) }},
+	{Name: "IdentityCard", Write: func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyDocument(b, c.IdentityCard) }},
+	{Name: "LanguageCode", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.LanguageCode))
 	}},
-	{"Title", func(b []byte, c *domain.Customer) ([]byte, error) { return ok(appendLegacyOptString(b, c.Title)) }},
-	{"UpdatedUtc", func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyTime(b, c.UpdatedUtc) }},
-	{"Visa", func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyDocument(b, c.Visa) }},
+	{Name: "LastName", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyString(b, c.LastName))
+	}},
+	{Name: "LoyaltyCode", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.LoyaltyCode))
+	}},
+	{Name: "NationalityCode", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.NationalityCode))
+	}},
+	{Name: "Notes", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.Notes))
+	}},
+	{Name: "Number", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyString(b, c.Number))
+	}},
+	{Name: "Options", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyList(b, c.Options, sameName, knownLegacyOption))
+	}},
+	{Name: "Passport", Write: func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyDocument(b, c.Passport) }},
+	{Name: "Phone", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.Phone))
+	}},
+	{Name: "SecondLastName", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.SecondLastName))
+	}},
+	{Name: "TaxIdentificationNumber", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.TaxIdentificationNumber))
+	}},
+	{Name: "Title", Write: func(b []byte, c *domain.Customer) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, c.Title))
+	}},
+	{Name: "UpdatedUtc", Write: func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyTime(b, c.UpdatedUtc) }},
+	{Name: "Visa", Write: func(b []byte, c *domain.Customer) ([]byte, error) { return appendLegacyDocument(b, c.Visa) }},
 }
 
 // legacyDocumentFields are the properties of the 2018 schema Document.
-var legacyDocumentFields = []field[domain.IdentityDocument]{
-	{"Expiration", func(b []byte, d *domain.IdentityDocument) ([]byte, error) { return appendOptDate(b, d.Expiration) }},
-	{"Issuance", func(b []byte, d *domain.IdentityDocument) ([]byte, error) { return appendOptDate(b, d.Issuance) }},
-	{"IssuingCountryCode", func(b []byte, d *domain.IdentityDocument) ([]byte, error) {
-		return ok(appendLegacyOptString(b, d.IssuingCountryCode))
+var legacyDocumentFields = []jsonwrite.Field[domain.IdentityDocument]{
+	{Name: "Expiration", Write: func(b []byte, d *domain.IdentityDocument) ([]byte, error) { return jsonwrite.OptDate(b, d.Expiration) }},
+	{Name: "Issuance", Write: func(b []byte, d *domain.IdentityDocument) ([]byte, error) { return jsonwrite.OptDate(b, d.Issuance) }},
+	{Name: "IssuingCountryCode", Write: func(b []byte, d *domain.IdentityDocument) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, d.IssuingCountryCode))
 	}},
-	{"Number", func(b []byte, d *domain.IdentityDocument) ([]byte, error) {
-		return ok(appendLegacyOptString(b, d.Number))
+	{Name: "Number", Write: func(b []byte, d *domain.IdentityDocument) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, d.Number))
 	}},
 }
 
 // legacyAddressFields are the properties of the 2018 schema Address.
-var legacyAddressFields = []field[domain.Address]{
-	{"City", func(b []byte, a *domain.Address) ([]byte, error) { return ok(appendLegacyOptString(b, a.City)) }},
-	{"CountryCode", func(b []byte, a *domain.Address) ([]byte, error) { return ok(appendLegacyOptString(b, a.CountryCode)) }},
-	{"Line1", func(b []byte, a *domain.Address) ([]byte, error) { return ok(appendLegacyOptString(b, a.Line1)) }},
-	{"Line2", func(b []byte, a *domain.Address) ([]byte, error) { return ok(appendLegacyOptString(b, a.Line2)) }},
-	{"PostalCode", func(b []byte, a *domain.Address) ([]byte, error) { return ok(appendLegacyOptString(b, a.PostalCode)) }},
+var legacyAddressFields = []jsonwrite.Field[domain.Address]{
+	{Name: "City", Write: func(b []byte, a *domain.Address) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, a.City))
+	}},
+	{Name: "CountryCode", Write: func(b []byte, a *domain.Address) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, a.CountryCode))
+	}},
+	{Name: "Line1", Write: func(b []byte, a *domain.Address) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, a.Line1))
+	}},
+	{Name: "Line2", Write: func(b []byte, a *domain.Address) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, a.Line2))
+	}},
+	{Name: "PostalCode", Write: func(b []byte, a *domain.Address) ([]byte, error) {
+		return jsonwrite.OK(appendLegacyOptString(b, a.PostalCode))
+	}},
 }
 
 func appendLegacyDocument(b []byte, d *domain.IdentityDocument) ([]byte, error) {
 	if d == nil {
 		return append(b, "null"...), nil
 	}
-	return appendObject(b, legacyDocumentFields, d)
+	return jsonwrite.Object(b, legacyDocumentFields, d)
 }
 
 // encodable refuses what json.Marshal of the domain customer (toLegacy's first step)
@@ -178,7 +209,7 @@ func encodable(c *domain.Customer) error {
 func appendLegacyCustomer(b []byte, c *domain.Customer) ([]byte, error) {
 	err := encodable(c)
 	if err == nil {
-		b, err = appendObject(b, legacyCustomerFields, c)
+		b, err = jsonwrite.Object(b, legacyCustomerFields, c)
 	}
 	if err != nil {
 		return nil, wrapCustomerError(c, err)
