@@ -506,6 +506,7 @@ func TestNewTablePanics(t *testing.T) {
 			Multi: []Index[account]{{Name: "a", Keys: keys}}, Ordered: []Order[account]{{Name: "a", Key: key}}}},
 		{"index without Keys", Config[account]{Name: "x", ID: id, Multi: []Index[account]{{Name: "a"}}}},
 		{"order without Key", Config[account]{Name: "x", ID: id, Ordered: []Order[account]{{Name: "a"}}}},
+		{"unordered unique index", Config[account]{Name: "x", ID: id, Unique: []Index[account]{{Name: "a", Keys: keys, Unordered: true}}}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -78,7 +78,7 @@ const (
 )
 
 // NewTable registers a table in s; it panics on a duplicate or empty name or index name, or a
-// missing ID or key function (programmer error). Index names are unique within a table across
+// missing ID or key function, or an Unordered unique index (programmer error). Index names are unique within a table across
 // Unique, Multi and Ordered; the order name "" is the id order.
 func NewTable[T any](s *Store, cfg Config[T]) *Table[T] {
 	if cfg.ID == nil {
@@ -103,6 +103,10 @@ func NewTable[T any](s *Store, cfg Config[T]) *Table[T] {
 	}
 	for i, ix := range cfg.Unique {
 		name(ix.Name, ix.Keys == nil)
+		if ix.Unordered {
+			// A unique key has one record: there is no order to give up.
+			panic(fmt.Sprintf("store: table %q: unique index %q cannot be Unordered", cfg.Name, ix.Name))
+		}
 		t.unique[ix.Name] = i
 	}
 	for i, ix := range cfg.Multi {
