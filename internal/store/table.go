@@ -77,9 +77,10 @@ const (
 	smallPosting = 32
 )
 
-// NewTable registers a table in s; it panics on a duplicate or empty name or index name, or a
-// missing ID or key function, or an Unordered unique index (programmer error). Index names are unique within a table across
-// Unique, Multi and Ordered; the order name "" is the id order.
+// NewTable registers a table in s; it panics on a duplicate or empty name or index name, a
+// missing ID or key function, or an Unordered unique index (programmer error). Index names
+// are unique within a table across Unique, Multi and Ordered; the order name "" is the id
+// order.
 func NewTable[T any](s *Store, cfg Config[T]) *Table[T] {
 	if cfg.ID == nil {
 		panic(fmt.Sprintf("store: table %q without an ID function", cfg.Name))
