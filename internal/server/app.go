@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 
 	"github.com/paxkit/paxkit/internal/apidef"
@@ -112,7 +111,7 @@ func (s *Server) canonicalPaths(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) requestContext(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		r := c.Request()
-		c.SetRequest(r.WithContext(apidef.WithExchange(r.Context(), apidef.NewExchange(uuid.NewString))))
+		c.SetRequest(r.WithContext(apidef.WithExchange(r.Context(), apidef.NewExchange(newRequestID))))
 		return next(c)
 	}
 }
