@@ -262,7 +262,7 @@ func readBody(r *http.Request, limit int64) ([]byte, *apidef.Failure) {
 	if r.ContentLength > limit {
 		return nil, apidef.Fail(apidef.TooLarge, "the request body is %d bytes; the limit is %d", r.ContentLength, limit)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	body, err := readAtMost(r.Body, r.ContentLength, limit)
 	if errors.Is(err, os.ErrDeadlineExceeded) {
 		// A slow client (or one that stopped sending) ran into the server's read timeout.
 		return nil, &apidef.Failure{Kind: apidef.RequestTimeout, Cause: err,
@@ -278,6 +278,21 @@ func readBody(r *http.Request, limit int64) ([]byte, *apidef.Failure) {
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
+}
+
+// readAtMost reads a body of at most limit+1 bytes (one more than allowed, so that the caller
+// sees it is too large). A body announcing its length (nearly all) is read into a buffer of
+// exactly that size instead of one grown from 512 bytes; net/http ends such a body after
+// that many bytes, and a body that stops short is an error (io.ErrUnexpectedEOF).
+func readAtMost(body io.Reader, length, limit int64) ([]byte, error) {
+	if length <= 0 || length > limit {
+		return io.ReadAll(io.LimitReader(body, limit+1))
+	}
+	buf := make([]byte, length)
+	if _, err := io.ReadFull(body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
 }
 
 // validatingResponse captures what the handler (or the error renderer) sends, checks it
