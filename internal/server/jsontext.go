@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"mime"
 	"net/http"
 	"sort"
 	"strings"
@@ -24,7 +23,7 @@ import (
 // based layers truncate at it), so a client sending it has a bug paxkit should show.
 // Bodies of other media types are left to the contract's validation.
 func jsonTextFailure(r *http.Request, body []byte) *apidef.Failure {
-	if len(body) == 0 || !isJSON(r.Header.Get("Content-Type")) {
+	if len(body) == 0 || !apidef.IsJSON(r.Header.Get("Content-Type")) {
 		return nil
 	}
 	if !utf8.Valid(body) {
@@ -89,14 +88,6 @@ func nesting(b []byte) int {
 		}
 	}
 	return deepest
-}
-
-func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 func invalidUTF8Offset(b []byte) int {

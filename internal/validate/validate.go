@@ -11,7 +11,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"regexp"
 	"sort"
@@ -196,7 +195,7 @@ func (v *Validator) allowedMethods(r *http.Request) []string {
 func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, body []byte) *apidef.Failure {
 	// kin-openapi decodes the first JSON value of a body and ignores what follows; a body
 	// such as `{"id":"a"} trailing` is not JSON and must not be half-read.
-	if len(body) > 0 && isJSON(r.Header.Get("Content-Type")) && !json.Valid(body) {
+	if len(body) > 0 && apidef.IsJSON(r.Header.Get("Content-Type")) && !json.Valid(body) {
 		return &apidef.Failure{Kind: apidef.Invalid, Message: "the request body is not valid JSON",
 			Violations: []apidef.Violation{{In: apidef.InBody, Message: "is not valid JSON: " + jsonProblem(body)}}}
 	}
@@ -225,15 +224,6 @@ func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, b
 		Violations: Violations(err),
 		Cause:      err,
 	}
-}
-
-// isJSON reports whether a Content-Type is JSON or a JSON-based type (`+json`).
-func isJSON(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // jsonProblem describes why a body is not one JSON value.
