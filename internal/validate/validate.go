@@ -194,10 +194,13 @@ func (v *Validator) allowedMethods(r *http.Request) []string {
 // (r.Body is replaced by a reader over it, so handlers can read it again).
 func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, body []byte) *apidef.Failure {
 	// kin-openapi decodes the first JSON value of a body and ignores what follows; a body
-	// such as `{"id":"a"} trailing` is not JSON and must not be half-read.
-	if len(body) > 0 && apidef.IsJSON(r.Header.Get("Content-Type")) && !json.Valid(body) {
-		return &apidef.Failure{Kind: apidef.Invalid, Message: "the request body is not valid JSON",
-			Violations: []apidef.Violation{{In: apidef.InBody, Message: "is not valid JSON: " + jsonProblem(body)}}}
+	// such as `{"id":"a"} trailing` is not JSON and must not be half-read. Data after the first
+	// value is found here by a scan of brackets and strings; whether that value itself is JSON
+	// is left to kin-openapi's decoding, and json.Valid (a third pass over the body) only runs
+	// when kin-openapi refused the request or did not decode the body.
+	jsonBody := len(body) > 0 && apidef.IsJSON(r.Header.Get("Content-Type"))
+	if jsonBody && dataAfterFirstValue(body) {
+		return notJSON(body)
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	unsecured := *route.route
@@ -212,18 +215,77 @@ func (v *Validator) Request(ctx context.Context, r *http.Request, route Route, b
 	}
 	err := openapi3filter.ValidateRequest(ctx, input)
 	if err == nil {
-		if _, kept := apidef.ValidatedBody(r); !kept {
+		_, decoded := apidef.ValidatedBody(r)
+		if !decoded {
 			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		if jsonBody && !decoded && !json.Valid(body) {
+			return notJSON(body)
 		}
 		return nil
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if jsonBody && !json.Valid(body) {
+		return notJSON(body)
+	}
 	return &apidef.Failure{
 		Kind:       apidef.Invalid,
 		Message:    "the request does not match the contract",
 		Violations: Violations(err),
 		Cause:      err,
 	}
+}
+
+// notJSON is the failure of a JSON body that is not one JSON value.
+func notJSON(body []byte) *apidef.Failure {
+	return &apidef.Failure{Kind: apidef.Invalid, Message: "the request body is not valid JSON",
+		Violations: []apidef.Violation{{In: apidef.InBody, Message: "is not valid JSON: " + jsonProblem(body)}}}
+}
+
+// dataAfterFirstValue reports whether body holds something other than white space after its
+// first value, when that value is an object or an array. It only follows brackets and
+// strings, so it does not check the value itself; but for a value that is valid JSON it
+// finds exactly its end, so a true answer means the body is not valid JSON, and a false one
+// means the body is valid JSON as soon as its first value is. A body not starting with an
+// object or an array (rare: a scalar, or no JSON at all) is checked whole with json.Valid.
+func dataAfterFirstValue(body []byte) bool {
+	i := skipSpace(body, 0)
+	if i == len(body) || body[i] != '{' && body[i] != '[' {
+		return !json.Valid(body)
+	}
+	depth, inString := 0, false
+	for ; i < len(body); i++ {
+		c := body[i]
+		if inString {
+			switch c {
+			case '\\':
+				i++ // the escaped character cannot end the string
+			case '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+			if depth == 0 {
+				return skipSpace(body, i+1) < len(body)
+			}
+		}
+	}
+	return false // unterminated: not JSON, which decoding reports
+}
+
+// skipSpace returns the offset of the first byte from i on that is not JSON white space.
+func skipSpace(body []byte, i int) int {
+	for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // jsonProblem describes why a body is not one JSON value.
