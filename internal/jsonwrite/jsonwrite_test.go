@@ -3,6 +3,7 @@ package jsonwrite
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -174,4 +175,45 @@ func BenchmarkString(b *testing.B) {
 			buf = append(buf[:0], q...)
 		}
 	})
+}
+
+// parsedDate is OptDate without its shortcut: the parse-and-format definition it keeps to.
+func parsedDate(s string) (string, error) {
+	t, err := time.Parse(openapi_types.DateFormat, s)
+	if err != nil {
+		return "", err
+	}
+	return `"` + t.Format(openapi_types.DateFormat) + `"`, nil
+}
+
+func checkDate(t *testing.T, s string) {
+	t.Helper()
+	got, err := OptDate(nil, &s)
+	want, wantErr := parsedDate(s)
+	if (err != nil) != (wantErr != nil) || string(got) != want && err == nil {
+		t.Fatalf("OptDate(%q) = %s, %v; parsing gives %s, %v", s, got, err, want, wantErr)
+	}
+}
+
+// Every day of every month of years around the leap rules, and the impossible ones next to
+// them, write as parsing and formatting them does.
+func TestOptDateMatchesParsing(t *testing.T) {
+	for _, y := range []int{0, 1, 4, 100, 1900, 1999, 2000, 2023, 2024, 2100, 2400, 9999} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 32; d++ {
+				checkDate(t, fmt.Sprintf("%04d-%02d-%02d", y, m, d))
+			}
+		}
+	}
+	for _, s := range []string{"", "2024-1-01", "2024-01-1", "2024/01/01", "2024-01-01T00:00:00Z", " 2024-01-01",
+		"2024-01-0a", "+024-01-01", "2024-001-1", "20240-01-01", "99999-01-01"} {
+		checkDate(t, s)
+	}
+}
+
+func FuzzOptDate(f *testing.F) {
+	for _, s := range []string{"2024-02-29", "2023-02-29", "0000-01-01", "2024-13-01", "1990-02-30"} {
+		f.Add(s)
+	}
+	f.Fuzz(checkDate)
 }
