@@ -209,6 +209,16 @@ func verifyPart[T any](t *Table[T], tn *tenant) error {
 			if len(stale) > 0 {
 				return fmt.Errorf("%s: posting %q holds stale records %v", t.cfg.Name, k, stale)
 			}
+			if ps.len() != len(seqs) {
+				return fmt.Errorf("%s: posting %q counts %d records and lists %d", t.cfg.Name, k, ps.len(), len(seqs))
+			}
+			if ps.bySeq != nil {
+				for j, c := range ps.bySeq.chunks {
+					if len(c) == 0 || len(c) > seqChunk {
+						return fmt.Errorf("%s: posting %q: chunk %d holds %d records", t.cfg.Name, k, j, len(c))
+					}
+				}
+			}
 			if p.multi[i].unordered && !slices.IsSorted(seqs) {
 				return fmt.Errorf("%s: unordered posting %q is not in insertion order: %v", t.cfg.Name, k, seqs)
 			}

@@ -144,17 +144,8 @@ type ordItem[T any] struct {
 type posting[T any] struct {
 	small []*rec[T]
 	big   *btree.BTreeG[*rec[T]]
-	bySeq *btree.BTreeG[seqItem[T]]
+	bySeq *seqList[T]
 }
-
-// seqItem is an entry of a big unordered posting: the sequence number is kept in the entry so
-// that an insert compares numbers in the tree's nodes without reading the records.
-type seqItem[T any] struct {
-	seq uint64
-	r   *rec[T]
-}
-
-func seqLess[T any](a, b seqItem[T]) bool { return a.seq < b.seq }
 
 // part is one tenant's partition of one table.
 type part[T any] struct {
@@ -424,7 +415,7 @@ func (x postings[T]) add(key string, r *rec[T]) {
 		ps.big.ReplaceOrInsert(r)
 		return
 	case ps.bySeq != nil:
-		ps.bySeq.ReplaceOrInsert(seqItem[T]{r.seq, r})
+		ps.bySeq.insert(r)
 		return
 	}
 	i, found := x.find(ps.small, r)
@@ -434,11 +425,8 @@ func (x postings[T]) add(key string, r *rec[T]) {
 	case len(ps.small) < smallPosting:
 		ps.small = slices.Insert(ps.small, i, r)
 	case x.unordered:
-		ps.bySeq = btree.NewWithFreeListG(degree, seqLess[T], btree.NewFreeListG[seqItem[T]](freeListSize))
-		for _, y := range ps.small {
-			ps.bySeq.ReplaceOrInsert(seqItem[T]{y.seq, y})
-		}
-		ps.bySeq.ReplaceOrInsert(seqItem[T]{r.seq, r})
+		ps.bySeq = newSeqList(ps.small)
+		ps.bySeq.insert(r)
 		ps.small = nil
 	default:
 		ps.big = newRecTree[T]()
@@ -461,7 +449,7 @@ func (x postings[T]) removeFrom(key string, r *rec[T]) {
 	case ps.big != nil:
 		ps.big.Delete(r)
 	case ps.bySeq != nil:
-		ps.bySeq.Delete(seqItem[T]{seq: r.seq})
+		ps.bySeq.delete(r.seq)
 	default:
 		i, found := x.find(ps.small, r)
 		if !found {
@@ -483,7 +471,7 @@ func (ps posting[T]) len() int {
 	case ps.big != nil:
 		return ps.big.Len()
 	case ps.bySeq != nil:
-		return ps.bySeq.Len()
+		return ps.bySeq.len()
 	}
 	return len(ps.small)
 }
@@ -494,7 +482,7 @@ func (ps posting[T]) each(fn func(*rec[T]) bool) {
 	case ps.big != nil:
 		ps.big.Ascend(btree.ItemIteratorG[*rec[T]](fn))
 	case ps.bySeq != nil:
-		ps.bySeq.Ascend(func(it seqItem[T]) bool { return fn(it.r) })
+		ps.bySeq.each(fn)
 	default:
 		for _, r := range ps.small {
 			if !fn(r) {
