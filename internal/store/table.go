@@ -72,8 +72,8 @@ const (
 	// index, so the default (32 nodes, up to 48 KB for an ordered index) would add up.
 	freeListSize = 4
 	// smallPosting is the size up to which the records sharing a non-unique key are a sorted
-	// slice; beyond it they become a B-tree so that writes stay O(log n) for keys shared by
-	// very many records (a common surname, a status).
+	// slice; beyond it they become a B-tree (a seqList in an Unordered index) so that writes
+	// stay O(log n) for keys shared by very many records (a common surname, a status).
 	smallPosting = 32
 )
 
