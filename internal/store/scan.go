@@ -57,7 +57,7 @@ func (t *Table[T]) Scan(tx *Tx, order string, q Query) Page[T] {
 			page.Next = &Position{Key: last.Key, ID: last.ID}
 			return false
 		}
-		page.Items = append(page.Items, t.clone(r.v))
+		page.Items = append(page.Items, t.read(tx, r.v))
 		last = Position{Key: key, ID: r.id}
 		return true
 	}

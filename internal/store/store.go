@@ -120,6 +120,7 @@ type Tx struct {
 	t      *tenant // nil in a View of a tenant that has never been written
 	tenant string
 	write  bool
+	shared bool // reads return stored values without copying them (ViewShared)
 	done   bool
 	undo   []func()
 }
@@ -167,6 +168,22 @@ func (s *Store) View(tenant string, fn func(tx *Tx) error) error {
 	}
 	defer func() { tx.done = true }()
 	return fn(tx)
+}
+
+// ViewShared is View for reads that only look at what they read, such as writing it out as
+// JSON: Get, Lookup and Scan return stored values themselves instead of deep copies (what
+// Config.Clone makes). The store never changes a stored value in place (a write stores a copy
+// of what it is given and replaces the record's value whole), so a value read here stays valid
+// and unchanged after the view ends, whatever is written meanwhile. The caller must not change
+// it or anything it points to: that would change the store without a transaction.
+//
+// Why: a page of 100 Mews customers was 100 deep copies (dozens of allocations each), most of
+// a cursor page's cost and, with a large store, the garbage that made its p99 the collector's.
+func (s *Store) ViewShared(tenant string, fn func(tx *Tx) error) error {
+	return s.View(tenant, func(tx *Tx) error {
+		tx.shared = true
+		return fn(tx)
+	})
 }
 
 // tenant returns the named tenant, creating it when create is set; otherwise it may return nil.

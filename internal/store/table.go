@@ -125,8 +125,9 @@ func NewTable[T any](s *Store, cfg Config[T]) *Table[T] {
 // Name returns the table's name.
 func (t *Table[T]) Name() string { return t.cfg.Name }
 
-// rec is a stored record. Stored values are never mutated in place by callers (they only ever
-// see clones), and the store replaces v whole, so index entries can point at the rec.
+// rec is a stored record. Stored values are never mutated in place: callers see clones (or, in
+// a ViewShared, the values themselves, which they must not change), and the store replaces v
+// whole, so index entries can point at the rec and a shared read stays valid.
 type rec[T any] struct {
 	id  string
 	seq uint64 // when it was inserted in its partition: its place in unordered postings
@@ -225,6 +226,14 @@ func (t *Table[T]) part(tx *Tx, create bool) *part[T] {
 	p := t.newPart()
 	tx.t.parts[t.idx] = p
 	return p
+}
+
+// read is how a stored value leaves the store: a copy, or the value itself in a ViewShared.
+func (t *Table[T]) read(tx *Tx, v T) T {
+	if tx.shared {
+		return v
+	}
+	return t.clone(v)
 }
 
 func (t *Table[T]) clone(v T) T {
@@ -504,7 +513,7 @@ func (t *Table[T]) Get(tx *Tx, id string) (T, bool) {
 		var zero T
 		return zero, false
 	}
-	return t.clone(r.v), true
+	return t.read(tx, r.v), true
 }
 
 // Lookup returns the records holding key in a unique or non-unique index, ordered by id (in an
@@ -522,7 +531,7 @@ func (t *Table[T]) Lookup(tx *Tx, index, key string) []T {
 	}
 	if isUnique {
 		if r, ok := p.uniq[ui][key]; ok {
-			return []T{t.clone(r.v)}
+			return []T{t.read(tx, r.v)}
 		}
 		return nil
 	}
@@ -532,7 +541,7 @@ func (t *Table[T]) Lookup(tx *Tx, index, key string) []T {
 	}
 	var out []T
 	ps.each(func(r *rec[T]) bool {
-		out = append(out, t.clone(r.v))
+		out = append(out, t.read(tx, r.v))
 		return true
 	})
 	return out
