@@ -89,12 +89,15 @@ func containsFold(list []string, v string) bool {
 // The cost does not grow with the tenant's size: CustomerIds and Emails go through the id and
 // email indexes, and every other filter walks the newest-first index in bounded batches from
 // the cursor (only the CreatedUtc range of it, when given) and stops when the page is full.
+//
+// The customers share memory with the store (store.ViewShared: no deep copy per customer, the
+// bulk of a page's cost): callers read them, to answer, and must not change them.
 func (s *Service) Find(tenant string, f Filter, p *Page) ([]Customer, *string, error) {
 	var (
 		out  []Customer
 		next *string
 	)
-	err := s.st.View(tenant, func(tx *store.Tx) error {
+	err := s.st.ViewShared(tenant, func(tx *store.Tx) error {
 		var after *store.Position
 		if p != nil && p.Cursor != nil {
 			c, ok := s.t.customers.Get(tx, *p.Cursor)
@@ -230,9 +233,10 @@ type Found struct {
 // The candidates come from the narrowest source at hand: the reservations on the resource,
 // else the rarest trigram of a name of three or more characters (see nameGrams), else the
 // whole tenant; each candidate is then checked in full, so the source only changes the cost.
+// Like Find's, the customers and reservations share memory with the store: read them only.
 func (s *Service) Search(tenant string, name, resourceID *string) ([]Found, error) {
 	var out []Found
-	err := s.st.View(tenant, func(tx *store.Tx) error {
+	err := s.st.ViewShared(tenant, func(tx *store.Tx) error {
 		needle := strings.ToLower(strings.TrimSpace(deref(name)))
 		var cands []Customer
 		switch grams := trigrams(needle); {
