@@ -6,6 +6,9 @@ import (
 	"github.com/google/btree"
 )
 
+// maxPrealloc bounds the room Scan makes for a page up front, whatever its Limit.
+const maxPrealloc = 1024
+
 // Query selects a range of an ordered index for Scan.
 type Query struct {
 	From, To string    // Key range [From, To); "" = unbounded on that side
@@ -44,6 +47,10 @@ func (t *Table[T]) Scan(tx *Tx, order string, q Query) Page[T] {
 		startKey, startID, exclusive = a.Key, a.ID, true
 	}
 	var page Page[T]
+	if q.Limit > 0 {
+		// A page is usually filled: growing it from nothing copied every value several times.
+		page.Items = make([]T, 0, min(q.Limit, maxPrealloc))
+	}
 	var last Position
 	// visit handles one record at (key, id) and says whether to go on.
 	visit := func(key string, r *rec[T]) bool {
