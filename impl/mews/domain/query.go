@@ -190,6 +190,9 @@ func (s *Service) scan(tx *store.Tx, f Filter, after *store.Position, limit int)
 		q.From, q.To = createdRange(*f.Created)
 	}
 	var out []Customer
+	if limit > 0 {
+		out = make([]Customer, 0, min(limit, scanBatch))
+	}
 	for {
 		pg := s.t.customers.Scan(tx, byNewest, q)
 		for _, c := range pg.Items {
