@@ -190,18 +190,23 @@ func (s *Service) scan(tx *store.Tx, f Filter, after *store.Position, limit int)
 		q.From, q.To = createdRange(*f.Created)
 	}
 	var out []Customer
-	if limit > 0 {
-		out = make([]Customer, 0, min(limit, scanBatch))
-	}
 	for {
 		pg := s.t.customers.Scan(tx, byNewest, q)
+		// The matching customers are kept in the batch's own slice (the first batch becomes
+		// the answer, so that a page whose first batch fills it copies no customer again).
+		kept := pg.Items[:0]
 		for _, c := range pg.Items {
 			if f.matches(c) {
-				out = append(out, c)
-				if limit > 0 && len(out) == limit {
-					return out
-				}
+				kept = append(kept, c)
 			}
+		}
+		if out == nil {
+			out = kept
+		} else {
+			out = append(out, kept...)
+		}
+		if limit > 0 && len(out) >= limit {
+			return out[:limit]
 		}
 		if pg.Next == nil {
 			return out
